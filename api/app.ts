@@ -1,0 +1,88 @@
+import crypto from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.ts';
+import type { Db } from '../sql/db.ts';
+import { DedupIndex } from '../ingest/dedup.ts';
+import { Ingestor } from '../ingest/ingestor.ts';
+import { installErrorHandler } from './errors.ts';
+import { KeyStore } from './keys.ts';
+import { requireAccountAccess, requireKey } from './auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { eventRoutes } from './routes/events.ts';
+import { rejectedRoutes } from './routes/rejected.ts';
+import { keyRoutes } from './routes/keys.ts';
+import { settingsRoutes } from './routes/settings.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { billingRoutes } from './routes/billing.ts';
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  logger?: boolean | object;
+}
+
+export interface AppContext {
+  config: Config;
+  db: Db;
+  keys: KeyStore;
+  ingestor: Ingestor;
+  dedup: DedupIndex;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+export type App = FastifyInstance;
+
+/** The whole HTTP service, without listening: tests drive it with app.inject or listen(). */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    genReqId: () => crypto.randomUUID(),
+    // Ingestion reads its own stream with its own limit; this bounds JSON bodies elsewhere.
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const keys = new KeyStore(opts.db);
+  const dedup = new DedupIndex(opts.db);
+  await dedup.load();
+  const ctx: AppContext = { config: opts.config, db: opts.db, keys, dedup, ingestor: new Ingestor(opts.db, dedup) };
+  app.decorate('ctx', ctx);
+  app.decorateRequest('auth', null as never);
+  installErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Chat analytics and billing API', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes);
+  await app.register(async (api) => {
+    api.addHook('onRequest', requireKey(keys));
+    await api.register(eventRoutes);
+    await api.register(rejectedRoutes);
+    await api.register(keyRoutes);
+    await api.register(
+      async (acct) => {
+        acct.addHook('onRequest', requireAccountAccess);
+        await acct.register(settingsRoutes);
+        await acct.register(metricsRoutes);
+        await acct.register(billingRoutes);
+      },
+      { prefix: '/accounts/:account' },
+    );
+  }, { prefix: '/api/v1' });
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/** An error the API answers as {error: {code, message, field}} with its status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (field: string, message: string) => new ApiError(400, 'invalid_parameter', `${field}: ${message}`, field);
+
+/** The one error handler: every failure leaves as JSON with a code, never a stack trace. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
+    if (err instanceof ApiError) {
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
+    }
+    const fe = err as FastifyError;
+    if (fe.validation && fe.validation.length) {
+      const v = fe.validation[0];
+      const p = v.params as Record<string, unknown>;
+      const field = (p.missingProperty as string) ?? v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const where = fe.validationContext === 'body' ? '' : '';
+      const message = v.keyword === 'required' ? 'is required' : (v.message ?? 'is invalid');
+      return reply.status(400).send({ error: { code: 'invalid_parameter', message: `${where}${field}: ${message}`, field } });
+    }
+    const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
+    if (status === 500) req.log.error({ err }, 'request failed');
+    const code = status === 500 ? 'internal_error' : (fe.code ?? 'bad_request').toLowerCase();
+    const message = status === 500 ? 'internal error; it has been logged' : fe.message;
+    return reply.status(status).send({ error: { code, message } });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+}

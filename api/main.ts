@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { loadConfig } from './config.ts';
+import { DataDirBusyError, announceServerUrl, openDb } from '../sql/db.ts';
+import { migrate } from '../sql/migrate.ts';
+import { buildApp } from './app.ts';
+import { ensureAdminKey, storeIsEmpty } from './bootstrap.ts';
+import { loadDemo } from './demo-loader.ts';
+
+/** `npm start`: migrate, make the admin key, load the demo on a fresh embedded store, serve. */
+async function main(): Promise<void> {
+  const cfg = loadConfig();
+  let db;
+  try {
+    db = await openDb(cfg);
+  } catch (err) {
+    if (err instanceof DataDirBusyError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  await migrate(db, { database: cfg.clickhouse.database });
+  const newAdminKey = await ensureAdminKey(cfg, db);
+  const fresh = await storeIsEmpty(db);
+  const app = await buildApp({ config: cfg, db, logger: { level: cfg.logLevel } });
+  let demo: Awaited<ReturnType<typeof loadDemo>> | null = null;
+  if (fresh && cfg.demo && db.mode === 'embedded') demo = await loadDemo(app);
+
+  const url = await app.listen({ port: cfg.port, host: cfg.host });
+  if (db.mode === 'embedded') announceServerUrl(cfg.dataDir, url);
+  const lines = [
+    '',
+    `  Chat analytics is running at ${url}`,
+    `  API docs: ${url}/docs   health: ${url}/health`,
+    `  Store: ${db.mode === 'embedded' ? `embedded ClickHouse (chDB) in ${path.join(cfg.dataDir, 'clickhouse')}` : cfg.clickhouse.url}`,
+  ];
+  if (newAdminKey) lines.push(`  Admin key (shown once, also in ${path.join(cfg.dataDir, 'admin.key')}): ${newAdminKey}`);
+  else if (!cfg.adminApiKey) lines.push(`  Admin key: in ${path.join(cfg.dataDir, 'admin.key')}`);
+  if (demo) {
+    lines.push(`  Demo: account "demo-co" loaded with ${demo.accepted} events (${demo.days} days); its key: ${demo.key}`);
+    lines.push(`  Try: curl -H "Authorization: Bearer ${demo.key}" ${url}/api/v1/accounts/demo-co/billing/balance`);
+  }
+  console.log(lines.join('\n') + '\n');
+
+  // SIGTERM / SIGINT: stop accepting, let in-flight requests (and their inserts) finish, close the store.
+  let closing = false;
+  const stop = async (sig: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ sig }, 'shutting down');
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

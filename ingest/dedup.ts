@@ -1,0 +1,71 @@
+import type { Db } from '../sql/db.ts';
+import { Bloom } from './bloom.ts';
+
+/**
+ * "Is (account_id, id) stored already?" for every ingested line, without a store query
+ * per line. Three layers, all in this process:
+ * - `pending`: ids accepted into a batch whose insert has not finished; a second request
+ *   carrying the same id waits for that insert and then knows the answer exactly;
+ * - a Bloom filter of every stored id (filled from the store at start): "no" is certain;
+ * - the store itself, asked only for the filter's "maybe" ids, by primary key.
+ * With one server per store (the embedded default) this gives exact counts even for
+ * concurrent requests. With several servers on one ClickHouse cluster, two servers can
+ * both accept a racing duplicate; reads stay exact (see sql/migrations/001_events.sql).
+ */
+export class DedupIndex {
+  readonly bloom = new Bloom();
+  private pending = new Map<string, Promise<boolean>>();
+
+  constructor(private db: Db) {}
+
+  /** Fills the filter from the store: 4 bytes an event cross the wire (CRC32, RowBinary). */
+  async load(): Promise<number> {
+    const rs = await this.db.write.exec({ query: "SELECT CRC32(concat(account_id, '\\0', id)) FROM events FORMAT RowBinary" });
+    let rest: Buffer = Buffer.alloc(0);
+    let n = 0;
+    for await (const chunk of rs.stream as AsyncIterable<Buffer>) {
+      const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      const whole = buf.length - (buf.length % 4);
+      for (let i = 0; i < whole; i += 4) this.bloom.add(buf.readUInt32LE(i));
+      n += whole / 4;
+      rest = buf.subarray(whole);
+    }
+    return n;
+  }
+
+  /**
+   * 'new' (certainly not stored), 'maybe' (ask the store), or a promise that an earlier
+   * batch holding the same id settles with whether it got stored.
+   */
+  check(key: string, hash: number): 'new' | 'maybe' | Promise<boolean> {
+    const p = this.pending.get(key);
+    if (p) return p;
+    return this.bloom.has(hash) ? 'maybe' : 'new';
+  }
+
+  /** Marks ids as being stored by the batch that `done` settles. */
+  claim(keys: Iterable<{ key: string; hash: number }>, done: Promise<boolean>): void {
+    for (const { key, hash } of keys) {
+      this.pending.set(key, done);
+      this.bloom.add(hash);
+    }
+    void done.finally(() => {
+      for (const { key } of keys) if (this.pending.get(key) === done) this.pending.delete(key);
+    });
+  }
+
+  /** Which of these (account, id) pairs are in the store: one primary-key lookup per account. */
+  async stored(pairs: Array<{ account: string; id: string }>): Promise<Set<string>> {
+    const byAccount = new Map<string, string[]>();
+    for (const p of pairs) (byAccount.get(p.account) ?? byAccount.set(p.account, []).get(p.account)!).push(p.id);
+    const found = new Set<string>();
+    for (const [account, ids] of byAccount) {
+      const rows = await this.db.query<{ id: string }>(
+        'SELECT DISTINCT id FROM events WHERE account_id = {account:String} AND id IN {ids:Array(String)}',
+        { account, ids },
+      );
+      for (const r of rows) found.add(`${account}\u0000${r.id}`);
+    }
+    return found;
+  }
+}

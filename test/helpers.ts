@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../api/config.ts';
+import { buildApp } from '../api/app.ts';
+import { createKey } from '../api/keys.ts';
+import { openDb, type Db } from '../sql/db.ts';
+import { migrate } from '../sql/migrate.ts';
+
+export const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
+export const EXAMPLE_NDJSON = path.join(FIXTURES, 'spec-example.ndjson');
+export const EXAMPLE_EXPECTED = path.join(FIXTURES, 'spec-example.expected.json');
+
+export interface TestServer {
+  app: FastifyInstance;
+  db: Db;
+  config: Config;
+  dataDir: string;
+  adminKey: string;
+  /** Makes (and caches) a key bound to one account. */
+  accountKey(account: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A real server on real embedded chDB in a fresh temporary DATA_DIR (one per test file: one engine per process). */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'chat-analytics-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, DEMO: '0', ...env });
+  const db = await openDb(config, { readers: 2 });
+  await migrate(db);
+  const { key: adminKey } = await createKey(db, { name: 'test admin' });
+  const app = await buildApp({ config, db });
+  await app.ready();
+  const keys = new Map<string, string>();
+  return {
+    app,
+    db,
+    config,
+    dataDir,
+    adminKey,
+    async accountKey(account) {
+      if (!keys.has(account)) keys.set(account, (await createKey(db, { account })).key);
+      return keys.get(account)!;
+    },
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+/** POSTs NDJSON text to /api/v1/events through the real HTTP layer. */
+export async function postNdjson(app: FastifyInstance, key: string, body: string | Buffer, headers: Record<string, string> = {}) {
+  return app.inject({
+    method: 'POST',
+    url: '/api/v1/events',
+    headers: { 'content-type': 'application/x-ndjson', ...bearer(key), ...headers },
+    payload: body,
+  });
+}
