@@ -48,6 +48,13 @@ interface Pending {
  * every rejected line is written, so the answer is an acknowledgement.
  */
 export class Ingestor {
+  /** Called after each stored batch with the accounts it touched (billing alerts listen here). */
+  private listeners: Array<(accounts: Set<string>) => void> = [];
+
+  onStored(fn: (accounts: Set<string>) => void): void {
+    this.listeners.push(fn);
+  }
+
   constructor(
     private db: Db,
     private dedup: DedupIndex,
@@ -163,6 +170,10 @@ export class Ingestor {
       }
       out.accepted += batch.length;
       settle(true);
+      if (batch.length && this.listeners.length) {
+        const accounts = new Set(batch.map((p) => p.account));
+        for (const fn of this.listeners) fn(accounts);
+      }
     } catch (err) {
       settle(false);
       throw err;
