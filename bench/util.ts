@@ -100,8 +100,8 @@ export async function postFile(url: string, key: string, file: string, opts: { l
   const totals = { accepted: 0, duplicates: 0, rejected: 0, seconds: 0 };
   const t0 = performance.now();
   const inflight = new Set<Promise<void>>();
-  const send = async (body: Buffer) => {
-    const r = await fetch(`${url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${key}` }, body });
+  const send = async (body: Uint8Array) => {
+    const r = await fetch(`${url}/api/v1/events`, { method: "POST", headers: { "content-type": "application/x-ndjson", authorization: `Bearer ${key}` }, body: body as unknown as BodyInit });
     if (!r.ok) throw new Error(`ingest answered ${r.status}: ${await r.text()}`);
     const j = (await r.json()) as typeof totals;
     totals.accepted += j.accepted;
