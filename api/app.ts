@@ -57,6 +57,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('ctx', ctx);
   app.decorateRequest('auth', null as never);
   installErrorHandler(app);
+  // Every answer names its request: dead letters are filed under it (GET /api/v1/rejected?request_id=).
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
 
   await app.register(swagger, {
     openapi: {

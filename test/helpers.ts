@@ -30,7 +30,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   const db = await openDb(config, { readers: 2 });
   await migrate(db);
   const { key: adminKey } = await createKey(db, { name: 'test admin' });
-  const app = await buildApp({ config, db });
+  const app = await buildApp({ config, db, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false });
   await app.ready();
   const keys = new Map<string, string>();
   return {

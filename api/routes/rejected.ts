@@ -48,7 +48,7 @@ export async function rejectedRoutes(app: FastifyInstance): Promise<void> {
         }
       }
       const rows = await app.ctx.db.query<{ received_at: string; request_id: string; line: number }>(
-        `SELECT toString(received_at) AS received_at, request_id, account_id, line, event_id, field, message, raw, raw_bytes
+        `SELECT received_at, request_id, account_id, line, event_id, field, message, raw, raw_bytes
          FROM rejected_events
          WHERE ({account:String} = '' OR account_id = {account:String})
            AND ({request_id:String} = '' OR request_id = {request_id:String})
