@@ -60,8 +60,11 @@ export async function importStream(input: Readable, opts: ImportOptions): Promis
       } catch (err) {
         if (a >= attempts) throw new Error(`no answer from ${opts.url} after ${a} attempts: ${(err as Error).message}`);
       }
-      if (res && res.ok) {
-        const j = (await res.json()) as { accepted: number; duplicates: number; rejected: number; errors: ImportTotals['errors'] };
+      const countable = res && (res.ok || res.status === 400);
+      const j0 = countable ? ((await res!.json()) as { error?: { code: string }; accepted?: number }) : undefined;
+      if (res && !res.ok && j0?.error?.code === 'empty_body') return;
+      if (res && (res.ok || j0?.error?.code === 'nothing_parseable')) {
+        const j = j0 as { accepted: number; duplicates: number; rejected: number; errors: ImportTotals['errors'] };
         totals.accepted += j.accepted;
         totals.duplicates += j.duplicates;
         totals.rejected += j.rejected;
@@ -69,10 +72,10 @@ export async function importStream(input: Readable, opts: ImportOptions): Promis
         return;
       }
       if (res && res.status < 500 && res.status !== 429) {
-        const text = await res.text();
+        const text = j0 ? JSON.stringify(j0) : await res.text();
         throw new Error(`the server refused lines ${firstLine}-${firstLine + lines.length - 1}: ${res.status} ${text}`);
       }
-      if (res) await res.body?.cancel();
+      if (res && !countable) await res.body?.cancel();
       if (a >= attempts) throw new Error(`lines ${firstLine}-${firstLine + lines.length - 1} failed after ${a} attempts (last status ${res?.status})`);
       totals.retries++;
       await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** a)));

@@ -181,6 +181,12 @@ describe('unusable requests', () => {
     expect(typeof r.json().error.message).toBe('string');
   });
 
+  test('nothing parseable still counts (and keeps) every line', async () => {
+    const r = await postNdjson(s.app, s.adminKey, 'garbage\nmore garbage');
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ accepted: 0, duplicates: 0, rejected: 2, errors: [{ line: 1 }, { line: 2 }] });
+  });
+
   test("an account key's lines for another account are rejected one by one; its own are stored", async () => {
     const key = await s.accountKey('mine');
     const r = await postNdjson(s.app, key, [j({ ...msg, account_id: 'mine', id: 'a' }), j({ ...msg, account_id: 'theirs', id: 'b' })].join('\n'));

@@ -10,7 +10,7 @@ import { ApiError } from '../errors.ts';
 
 const NDJSON = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']);
 
-const ErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: true }) });
+const ErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: true }) }, { additionalProperties: true });
 
 export async function eventRoutes(app: FastifyInstance): Promise<void> {
   // Every body reaches the handler as the raw stream: NDJSON is never held whole, and a
@@ -61,7 +61,11 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       const { parsed, forbidden, ...result } = out;
       const total = result.accepted + result.duplicates + result.rejected;
       if (total === 0) throw new ApiError(400, 'empty_body', 'the request has no events');
-      if (parsed === 0) throw new ApiError(400, 'nothing_parseable', 'no line of the body is valid JSON', undefined);
+      if (parsed === 0) {
+        // Unusable as a whole, but the lines are still counted (and dead-lettered) for the caller.
+        reply.status(400);
+        return { error: { code: 'nothing_parseable', message: 'no line of the body is valid JSON' }, ...result } as never;
+      }
       if (forbidden > 0 && forbidden === total) throw new ApiError(403, 'forbidden', `this key may only store events of account ${req.auth.account_id}`);
       if (result.rejected > result.errors.length) result.errors_truncated = result.rejected - result.errors.length;
       return result;
