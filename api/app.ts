@@ -17,6 +17,10 @@ import { keyRoutes } from './routes/keys.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { billingRoutes } from './routes/billing.ts';
+import { exportsRoutes } from './routes/exports.ts';
+import { schedulesRoutes } from './routes/schedules.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { dashboardRoutes } from './dashboard.ts';
 
 export interface AppOptions {
   config: Config;
@@ -73,6 +77,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);
+  await app.register(dashboardRoutes);
+  await app.register(sessionRoutes, { prefix: '/api/v1' });
   await app.register(async (api) => {
     api.addHook('onRequest', requireKey(keys));
     await api.register(eventRoutes);
@@ -84,6 +90,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         await acct.register(settingsRoutes);
         await acct.register(metricsRoutes);
         await acct.register(billingRoutes);
+        await acct.register(exportsRoutes);
+        await acct.register(schedulesRoutes);
       },
       { prefix: '/accounts/:account' },
     );

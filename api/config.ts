@@ -10,6 +10,14 @@ export interface Config {
   logLevel: string;
   /** Largest request body accepted by POST /api/v1/events, bytes after gunzip. */
   maxBodyBytes: number;
+  /** Where scheduled export files are kept (default DATA_DIR/exports). */
+  exportDir: string;
+  /** Days an export file is kept. */
+  exportRetentionDays: number;
+  /** Run the export scheduler on this instance (SCHEDULER=0 turns it off). */
+  scheduler: boolean;
+  /** Signs dashboard session cookies; default: DATA_DIR/session.secret, made on first start. */
+  sessionSecret?: string;
   clickhouse: {
     url?: string;
     user?: string;
@@ -29,6 +37,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.DEMO !== '0' && env.DEMO !== 'false',
     logLevel: env.LOG_LEVEL || 'info',
     maxBodyBytes: intFrom(env.MAX_BODY_BYTES, 256 * 1024 * 1024, 'MAX_BODY_BYTES'),
+    exportDir: path.resolve(env.EXPORT_DIR || path.join(dataDir, 'exports')),
+    exportRetentionDays: intFrom(env.EXPORT_RETENTION_DAYS, 30, 'EXPORT_RETENTION_DAYS'),
+    scheduler: env.SCHEDULER !== '0' && env.SCHEDULER !== 'false',
+    sessionSecret: env.SESSION_SECRET || undefined,
     clickhouse: {
       url: env.CLICKHOUSE_URL || undefined,
       user: env.CLICKHOUSE_USER || undefined,
