@@ -8,6 +8,7 @@ import type { Db } from '../sql/db.ts';
 import { DedupIndex } from '../ingest/dedup.ts';
 import { Ingestor } from '../ingest/ingestor.ts';
 import { installErrorHandler } from './errors.ts';
+import { installSecurity } from './security.ts';
 import { KeyStore } from './keys.ts';
 import { requireAccountAccess, requireKey } from './auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -51,6 +52,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     genReqId: () => crypto.randomUUID(),
     // Ingestion reads its own stream with its own limit; this bounds JSON bodies elsewhere.
     bodyLimit: 1024 * 1024,
+    requestTimeout: opts.config.requestTimeoutMs,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -66,6 +68,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', req.id);
   });
 
+  await installSecurity(app, opts.config);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Chat analytics and billing API', version: '1' },

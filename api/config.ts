@@ -18,6 +18,12 @@ export interface Config {
   scheduler: boolean;
   /** Signs dashboard session cookies; default: DATA_DIR/session.secret, made on first start. */
   sessionSecret?: string;
+  /** Origins allowed by CORS (CORS_ORIGINS, comma-separated); empty: no CORS headers. */
+  corsOrigins: string[];
+  /** Requests a minute per API key (RATE_LIMIT_PER_MIN). */
+  rateLimitPerMin: number;
+  /** Longest time to receive a whole request, ms (REQUEST_TIMEOUT_MS); 0 = none. */
+  requestTimeoutMs: number;
   clickhouse: {
     url?: string;
     user?: string;
@@ -41,6 +47,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exportRetentionDays: intFrom(env.EXPORT_RETENTION_DAYS, 30, 'EXPORT_RETENTION_DAYS'),
     scheduler: env.SCHEDULER !== '0' && env.SCHEDULER !== 'false',
     sessionSecret: env.SESSION_SECRET || undefined,
+    corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
+    rateLimitPerMin: intFrom(env.RATE_LIMIT_PER_MIN, 6000, 'RATE_LIMIT_PER_MIN'),
+    requestTimeoutMs: intFrom(env.REQUEST_TIMEOUT_MS, 600_000, 'REQUEST_TIMEOUT_MS'),
     clickhouse: {
       url: env.CLICKHOUSE_URL || undefined,
       user: env.CLICKHOUSE_USER || undefined,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../api/config.ts';
 import { buildApp } from '../api/app.ts';
@@ -8,7 +9,7 @@ import { createKey } from '../api/keys.ts';
 import { openDb, type Db } from '../sql/db.ts';
 import { migrate } from '../sql/migrate.ts';
 
-export const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
+export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures');
 export const EXAMPLE_NDJSON = path.join(FIXTURES, 'spec-example.ndjson');
 export const EXAMPLE_EXPECTED = path.join(FIXTURES, 'spec-example.expected.json');
 
