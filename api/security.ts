@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from './config.ts';
+import { ApiError } from './errors.ts';
 
 /**
  * Headers, CORS and rate limits for every route:
@@ -36,10 +37,9 @@ export async function installSecurity(app: FastifyInstance, cfg: Config): Promis
     timeWindow: 60_000,
     keyGenerator: rateKey,
     allowList: (req) => req.url === '/health',
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      error: { code: 'rate_limited', message: `more than ${ctx.max} requests a minute with this key; retry in ${Math.ceil(ctx.ttl / 1000)} s` },
-    }),
+    // Thrown by the plugin, so the one error handler answers it in the API's error shape.
+    errorResponseBuilder: (_req, ctx) =>
+      new ApiError(429, 'rate_limited', `more than ${ctx.max} requests a minute with this key; retry in ${Math.ceil(ctx.ttl / 1000)} s`) as never,
   });
 }
 
