@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import type { Db } from '../sql/db.ts';
@@ -9,6 +10,7 @@ import { DedupIndex } from '../ingest/dedup.ts';
 import { Ingestor } from '../ingest/ingestor.ts';
 import { installErrorHandler } from './errors.ts';
 import { installSecurity } from './security.ts';
+import { sessionSecret } from './session.ts';
 import { KeyStore } from './keys.ts';
 import { requireAccountAccess, requireKey } from './auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -40,6 +42,8 @@ export interface AppContext {
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** Every route as registered (method, url, whether it is public): the isolation test walks it. */
+    routeTable: Array<{ method: string; url: string; public: boolean }>;
   }
 }
 
@@ -61,6 +65,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await dedup.load();
   const ctx: AppContext = { config: opts.config, db: opts.db, keys, dedup, ingestor: new Ingestor(opts.db, dedup) };
   app.decorate('ctx', ctx);
+  const routeTable: FastifyInstance['routeTable'] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      if (method === 'HEAD') continue;
+      // Public: the few routes that document "security: []" (health, sign-in) and the docs pages.
+      const isPublic = (r.schema as { security?: unknown[] } | undefined)?.security?.length === 0 || !r.url.startsWith('/api/');
+      routeTable.push({ method, url: r.url, public: isPublic });
+    }
+  });
   app.decorateRequest('auth', null as never);
   installErrorHandler(app);
   // Every answer names its request: dead letters are filed under it (GET /api/v1/rejected?request_id=).
@@ -69,6 +83,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   await installSecurity(app, opts.config);
+  // Parses and signs the dashboard's session cookie (api/session.ts); requireKey accepts it.
+  await app.register(cookie, { secret: sessionSecret(opts.config) });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Chat analytics and billing API', version: '1' },

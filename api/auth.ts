@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './errors.ts';
 import type { KeyRecord, KeyStore } from './keys.ts';
+import { checkCsrf, sessionFromCookie } from './session.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -8,10 +9,22 @@ declare module 'fastify' {
   }
 }
 
-/** onRequest hook: a valid bearer key or 401. */
+/**
+ * onRequest hook: a valid bearer key or 401. Without an Authorization header, the
+ * dashboard's session cookie stands for the key it was made from (api/session.ts), and
+ * then a state-changing request must also pass the CSRF check.
+ */
 export function requireKey(keys: KeyStore) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
     const h = req.headers.authorization;
+    if (!h) {
+      const session = await sessionFromCookie(req, keys);
+      if (session) {
+        checkCsrf(req);
+        req.auth = session.key;
+        return;
+      }
+    }
     const m = h ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
     if (!m) throw new ApiError(401, 'unauthorized', 'an API key is required: Authorization: Bearer <key>');
     const rec = await keys.verify(m[1]);

@@ -68,6 +68,29 @@ export class KeyStore {
   async verify(token: string): Promise<KeyRecord | null> {
     const m = KEY_RE.exec(token);
     const keyId = m ? m[1] : sha256(token).slice(0, 12);
+    const rec = await this.lookup(keyId);
+    if (!rec || rec.revoked_at) return null;
+    const a = Buffer.from(rec.hash, 'hex');
+    const b = Buffer.from(sha256(token), 'hex');
+    return a.length === b.length && crypto.timingSafeEqual(a, b) ? rec : null;
+  }
+
+  /**
+   * The live (not revoked) key of an id, without its secret: dashboard sessions carry only
+   * the key id, and this re-checks on every request that the key still stands.
+   */
+  async verifyId(keyId: string): Promise<KeyRecord | null> {
+    const rec = await this.lookup(keyId);
+    if (!rec || rec.revoked_at) return null;
+    const { hash: _hash, ...pub } = rec;
+    return pub;
+  }
+
+  forget(keyId: string): void {
+    this.cache.delete(keyId);
+  }
+
+  private async lookup(keyId: string): Promise<(KeyRecord & { hash: string }) | null> {
     let hit = this.cache.get(keyId);
     if (!hit || Date.now() - hit.at > 10_000) {
       const rows = await this.db.query<KeyRecord & { hash: string }>(
@@ -78,14 +101,6 @@ export class KeyStore {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(keyId, hit);
     }
-    const rec = hit.rec;
-    if (!rec || rec.revoked_at) return null;
-    const a = Buffer.from(rec.hash, 'hex');
-    const b = Buffer.from(sha256(token), 'hex');
-    return a.length === b.length && crypto.timingSafeEqual(a, b) ? rec : null;
-  }
-
-  forget(keyId: string): void {
-    this.cache.delete(keyId);
+    return hit.rec;
   }
 }

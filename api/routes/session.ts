@@ -1,4 +1,92 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { requireKey } from '../auth.ts';
+import { ApiError } from '../errors.ts';
+import {
+  checkCsrf,
+  clearSessionCookie,
+  sessionFromCookie,
+  sessionInfo,
+  SessionInfo,
+  setSessionCookie,
+  CSRF_HEADER,
+} from '../session.ts';
 
-/** Dashboard sign-in: POST/DELETE /api/v1/session (filled in by the dashboard work). Registered outside the key check. */
-export async function sessionRoutes(_app: FastifyInstance): Promise<void> {}
+export const AccountList = Type.Object({ items: Type.Array(Type.String()) });
+
+const tags = ['session'];
+const csrfNote = `Needs the ${CSRF_HEADER} header (any value): see README "Dashboard".`;
+
+/**
+ * Dashboard sign-in (api/session.ts says how the cookie is made). Registered outside the
+ * key check: signing in is how a browser gets one.
+ */
+export async function sessionRoutes(app: FastifyInstance): Promise<void> {
+  const keys = app.ctx.keys;
+
+  app.post(
+    '/session',
+    {
+      schema: {
+        summary: 'Sign in: trade an API key for an httpOnly session cookie (12 h)',
+        description: csrfNote,
+        tags,
+        security: [],
+        body: Type.Object({ key: Type.String({ minLength: 1, maxLength: 512 }) }),
+        response: { 200: SessionInfo },
+      },
+    },
+    async (req, reply) => {
+      // Also on sign-in: another site must not be able to sign a browser in with its own key.
+      checkCsrf(req);
+      const key = await keys.verify((req.body as { key: string }).key.trim());
+      if (!key) throw new ApiError(401, 'unauthorized', 'the API key is not valid or has been revoked');
+      const expires = setSessionCookie(req, reply, key.key_id);
+      return sessionInfo(key, expires);
+    },
+  );
+
+  app.get(
+    '/session',
+    { schema: { summary: 'Who am I: the key behind the session cookie (or bearer key)', tags, response: { 200: SessionInfo } } },
+    async (req) => {
+      await requireKey(keys)(req, undefined as never);
+      const session = req.headers.authorization ? null : await sessionFromCookie(req, keys);
+      return sessionInfo(req.auth, session?.expires);
+    },
+  );
+
+  app.delete(
+    '/session',
+    { schema: { summary: 'Sign out: clears the session cookie', description: csrfNote, tags, security: [], response: { 204: Type.Null() } } },
+    async (req, reply) => {
+      // Signing out needs no valid session (an expired one must still be clearable), only the header.
+      checkCsrf(req);
+      clearSessionCookie(reply);
+      reply.status(204);
+      return null;
+    },
+  );
+
+  app.get(
+    '/session/accounts',
+    {
+      schema: {
+        summary: 'Accounts an admin can switch between: every account with events or a key',
+        tags,
+        response: { 200: AccountList },
+      },
+    },
+    async (req) => {
+      await requireKey(keys)(req, undefined as never);
+      if (req.auth.role !== 'admin') return { items: [req.auth.account_id] };
+      const rows = await app.ctx.db.query<{ account_id: string }>(
+        `SELECT account_id FROM accounts GROUP BY account_id
+         UNION DISTINCT
+         SELECT account_id FROM api_keys FINAL WHERE account_id != '' AND revoked_at IS NULL
+         ORDER BY account_id LIMIT 10000`,
+      );
+      return { items: rows.map((r) => r.account_id) };
+    },
+  );
+}
