@@ -1,0 +1,48 @@
+import type { MetricFilters, Shape } from './types.ts';
+
+/**
+ * The fixed SQL fragments a metric query is completed with, chosen from whitelists by the
+ * shape and filters (never from request text). Fragments replace `{{name args}}`
+ * placeholders in the .sql files; args are column names written in those files.
+ *
+ * Why not a bound parameter and multiIf: ClickHouse does not fold a multiIf over a
+ * parameter before reading columns, so an unused branch (the per-agent column, say)
+ * would still be read and decoded for every room; a fixed fragment reads only what it uses.
+ */
+
+/** Start (unix ms) of the calendar bucket holding t, in {tz}. Days, weeks (Monday) and months start at local midnight. */
+const BUCKET: Record<string, (t: string) => string> = {
+  hour: (t) => `toInt64(toUnixTimestamp(toStartOfHour(${t}, {tz:String}))) * 1000`,
+  day: (t) => `toInt64(toUnixTimestamp(toDateTime(toDate(${t}, {tz:String}), {tz:String}))) * 1000`,
+  week: (t) => `toInt64(toUnixTimestamp(toDateTime(toMonday(${t}, {tz:String}), {tz:String}))) * 1000`,
+  month: (t) => `toInt64(toUnixTimestamp(toDateTime(toStartOfMonth(${t}, {tz:String}), {tz:String}))) * 1000`,
+  // The whole window, split at {split} for the summary's "previous" window: [lo, split) -> lo, [split, hi) -> split.
+  window: (t) => `if(${t} >= {split:DateTime64(3, 'UTC')}, toUnixTimestamp64Milli({split:DateTime64(3, 'UTC')}), toUnixTimestamp64Milli({lo:DateTime64(3, 'UTC')}))`,
+};
+
+export function fillFragments(sql: string, f: MetricFilters, shape: Shape): string {
+  const office = (f.office?.spans.length ?? 0) > 0;
+  return sql.replace(/\{\{(\w+)((?: \w+)*)\}\}/g, (whole, name: string, rawArgs: string) => {
+    const args = rawArgs.trim().split(' ');
+    switch (name) {
+      // {{bucket t}}: the bucket of instant column t
+      case 'bucket':
+        return BUCKET[shape.interval ?? 'window'](args[0]);
+      // {{group agentColumn}}: the grouping key ('' when not grouped)
+      case 'group':
+        return shape.group === 'channel' ? 'channel' : shape.group === 'agent' ? args[0] : "''";
+      // {{filter agentColumn}}: the channel / agent filters, only when given
+      case 'filter': {
+        const parts = ['1'];
+        if (f.channels?.length) parts.push('has({channels:Array(String)}, channel)');
+        if (f.agents?.length) parts.push(`has({agents:Array(String)}, ${args[0]})`);
+        return parts.join(' AND ');
+      }
+      // {{ms a b}}: milliseconds from a to b, calendar or office time
+      case 'ms':
+        return office ? `office_ms(${args[0]}, ${args[1]})` : `dateDiff('millisecond', ${args[0]}, ${args[1]})`;
+      default:
+        throw new Error(`unknown SQL fragment ${whole}`);
+    }
+  });
+}

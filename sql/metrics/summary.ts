@@ -1,0 +1,62 @@
+import type { Db } from '../db.ts';
+import { csatRows, emptyCsat, type Csat } from './csat.ts';
+import { firstResponseTimeRows } from './first-response-time.ts';
+import { responseTimeRows } from './response-time.ts';
+import { emptyTotalChats, totalChatsRows, type TotalChats } from './total-chats.ts';
+import { emptyDurations, type Durations, type MetricFilters, type Row, type Shape } from './types.ts';
+
+/** Every manager number of one window: SPEC's summary shape (plus chats_by_channel and csat.requested). */
+export interface Summary extends TotalChats {
+  response_time: Durations;
+  first_response_time: Durations;
+  csat: Csat;
+}
+
+export const emptySummary = (): Summary => ({ ...emptyTotalChats(), response_time: emptyDurations(), first_response_time: emptyDurations(), csat: emptyCsat() });
+
+/**
+ * The four metrics for the same shape, run side by side (one query each), merged into
+ * one Summary per (bucket, key). Only (bucket, key) pairs with some number are returned.
+ */
+export async function summaryRows(db: Db, f: MetricFilters, shape: Shape = {}): Promise<Array<Row<Summary>>> {
+  const [chats, rt, frt, cs] = await Promise.all([
+    totalChatsRows(db, f, shape),
+    responseTimeRows(db, f, shape),
+    firstResponseTimeRows(db, f, shape),
+    csatRows(db, f, shape),
+  ]);
+  const out = new Map<string, Row<Summary>>();
+  const at = (r: Row<unknown>): Summary => {
+    const id = `${r.bucket}\u0000${r.key}`;
+    let row = out.get(id);
+    if (!row) out.set(id, (row = { bucket: r.bucket, key: r.key, value: emptySummary() }));
+    return row.value;
+  };
+  for (const r of chats) Object.assign(at(r), r.value);
+  for (const r of rt) at(r).response_time = r.value;
+  for (const r of frt) at(r).first_response_time = r.value;
+  for (const r of cs) at(r).csat = r.value;
+  return [...out.values()];
+}
+
+/** The summary of [from, to). */
+export async function summary(db: Db, f: MetricFilters): Promise<Summary> {
+  return (await summaryRows(db, f))[0]?.value ?? emptySummary();
+}
+
+/** The summary of [from, to) and of the window of the same length just before it, in one query per metric. */
+export async function summaryWithPrevious(db: Db, f: MetricFilters): Promise<{ current: Summary; previous: Summary; previousFrom: number }> {
+  const rows = await summaryRows(db, f, { previous: true });
+  const previousFrom = f.from - (f.to - f.from);
+  return {
+    current: rows.find((r) => r.bucket === f.from)?.value ?? emptySummary(),
+    previous: rows.find((r) => r.bucket === previousFrom)?.value ?? emptySummary(),
+    previousFrom,
+  };
+}
+
+/** One Summary per channel or agent, for the agents / channels tables (only keys with some number). */
+export async function summaryBy(db: Db, f: MetricFilters, group: 'channel' | 'agent'): Promise<Array<{ key: string; value: Summary }>> {
+  const rows = await summaryRows(db, f, { group });
+  return rows.map((r) => ({ key: r.key ?? '', value: r.value })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}

@@ -1,0 +1,39 @@
+import type { Db } from '../db.ts';
+import { groupKey, runMetricSql } from './query.ts';
+import { CHANNELS, fixedKeys, ORIGINS, type Channel, type MetricFilters, type Origin, type Row, type Shape } from './types.ts';
+
+/** SPEC "Total chats": rooms started in the window, by origin and by channel (every key listed). */
+export interface TotalChats {
+  total_chats: number;
+  chats_by_origin: Record<Origin, number>;
+  chats_by_channel: Record<Channel, number>;
+}
+
+export const emptyTotalChats = (): TotalChats => ({
+  total_chats: 0,
+  chats_by_origin: fixedKeys(ORIGINS, undefined),
+  chats_by_channel: fixedKeys(CHANNELS, undefined),
+});
+
+interface Raw {
+  bucket: number;
+  grp: string;
+  total_chats: number;
+  by_origin: Record<string, number>;
+  by_channel: Record<string, number>;
+}
+
+/** Total chats per bucket / group of `shape` (only buckets and groups with rooms). */
+export async function totalChatsRows(db: Db, f: MetricFilters, shape: Shape = {}): Promise<Array<Row<TotalChats>>> {
+  const rows = await runMetricSql<Raw>(db, 'total-chats.sql', f, shape);
+  return rows.map((r) => ({
+    bucket: r.bucket,
+    key: groupKey(shape, r.grp),
+    value: { total_chats: r.total_chats, chats_by_origin: fixedKeys(ORIGINS, r.by_origin), chats_by_channel: fixedKeys(CHANNELS, r.by_channel) },
+  }));
+}
+
+/** Total chats over the whole window [from, to). */
+export async function totalChats(db: Db, f: MetricFilters): Promise<TotalChats> {
+  return (await totalChatsRows(db, f))[0]?.value ?? emptyTotalChats();
+}
