@@ -34,6 +34,10 @@ const FIELDS = Object.fromEntries(
 ) as Record<EventType, string[]>;
 
 interface Pending {
+  /** Line number and text, for the dead letters if the store refuses the row. */
+  n: number;
+  text: string;
+  bytes: number;
   key: string;
   hash: number;
   account: string;
@@ -88,7 +92,7 @@ export class Ingestor {
       if (batch.length === 0) return;
       const b = batch;
       batch = [];
-      inflight.push(this.write(b, out));
+      inflight.push(this.write(b, out, (p, message) => reject(p.n, p.text, p.bytes, p.id, p.account, { field: null, message })));
       if (inflight.length >= IN_FLIGHT) await inflight.shift();
     };
 
@@ -117,6 +121,11 @@ export class Ingestor {
         reject(line.n, line.text, line.bytes, isObj ? o.id : null, isObj ? o.account_id : null, err);
         continue;
       }
+      const row = project(o);
+      if (typeof row !== 'string') {
+        reject(line.n, line.text, line.bytes, o.id, o.account_id, row);
+        continue;
+      }
       const account = o.account_id as string;
       const id = o.id as string;
       const key = `${account}\u0000${id}`;
@@ -135,7 +144,7 @@ export class Ingestor {
         }
         state = this.dedup.check(key, hash) === 'new' ? 'new' : 'maybe';
       }
-      batch.push({ key, hash, account, id, row: project(o), maybe: state === 'maybe' });
+      batch.push({ n: line.n, text: line.text, bytes: line.bytes, key, hash, account, id, row, maybe: state === 'maybe' });
       if (batch.length >= BATCH_ROWS) await flush();
     }
     await flush();
@@ -145,7 +154,7 @@ export class Ingestor {
   }
 
   /** Confirms the filter's "maybe" ids against the store, then inserts the rest. */
-  private async write(batch: Pending[], out: IngestOutcome): Promise<void> {
+  private async write(batch: Pending[], out: IngestOutcome, refuse: (p: Pending, message: string) => void): Promise<void> {
     let settle!: (stored: boolean) => void;
     const done = new Promise<boolean>((r) => (settle = r));
     this.dedup.claim(batch, done);
@@ -158,20 +167,11 @@ export class Ingestor {
           batch = batch.filter((p) => !stored.has(p.key));
         }
       }
-      if (batch.length) {
-        const body = Buffer.from(batch.map((p) => p.row).join('\n'));
-        await withRetries(() =>
-          this.db.write.exec({
-            query: 'INSERT INTO events FORMAT JSONEachRow',
-            values: Readable.from([body]),
-            clickhouse_settings: { date_time_input_format: 'best_effort', input_format_skip_unknown_fields: 1 },
-          }).then((r) => r.stream.resume()),
-        );
-      }
-      out.accepted += batch.length;
+      const stored = await this.insert(batch, refuse);
+      out.accepted += stored.length;
       settle(true);
-      if (batch.length && this.listeners.length) {
-        const accounts = new Set(batch.map((p) => p.account));
+      if (stored.length && this.listeners.length) {
+        const accounts = new Set(stored.map((p) => p.account));
         for (const fn of this.listeners) fn(accounts);
       }
     } catch (err) {
@@ -179,12 +179,62 @@ export class Ingestor {
       throw err;
     }
   }
+
+  /**
+   * Inserts rows; returns those stored. Passing faults (network, memory, too many parts)
+   * are retried with backoff and then fail the request (nothing is acknowledged). A row the
+   * store refuses for its content is found by halving the batch and rejected with the
+   * store's reason, so one odd line never costs the others.
+   */
+  private async insert(rows: Pending[], refuse: (p: Pending, message: string) => void): Promise<Pending[]> {
+    if (!rows.length) return rows;
+    try {
+      const body = Buffer.from(rows.map((p) => p.row).join('\n'));
+      await withRetries(
+        () =>
+          this.db.write
+            .exec({
+              query: 'INSERT INTO events FORMAT JSONEachRow',
+              values: Readable.from([body]),
+              clickhouse_settings: { date_time_input_format: 'best_effort', input_format_skip_unknown_fields: 1 },
+            })
+            .then((r) => r.stream.resume()),
+        undefined,
+        (err) => !isContentError(err),
+      );
+      return rows;
+    } catch (err) {
+      if (!isContentError(err)) throw err;
+      if (rows.length === 1) {
+        refuse(rows[0], `the store refused this event: ${String((err as Error).message).split('\n')[0].slice(0, 300)}`);
+        return [];
+      }
+      const half = rows.length >> 1;
+      return [...(await this.insert(rows.slice(0, half), refuse)), ...(await this.insert(rows.slice(half), refuse))];
+    }
+  }
 }
 
-/** The event with only its type's fields, in a fixed order: unknown fields never reach the store. */
-function project(o: Record<string, unknown>): string {
+/** ClickHouse errors about the data itself (parse, type, value): deterministic, not worth a retry. */
+const TRANSIENT_CODES = new Set(['159', '160', '164', '202', '203', '209', '210', '241', '242', '252', '285', '319', '425', '999']);
+function isContentError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^\d+$/.test(code) && !TRANSIENT_CODES.has(code);
+}
+
+/**
+ * The event with only its type's fields, in a fixed order: unknown fields never reach the
+ * store. Strings must be well-formed Unicode (JSON allows a lone surrogate escape such as
+ * \\ud800; the store does not), else the line is rejected naming the field.
+ */
+function project(o: Record<string, unknown>): string | LineError {
   const fields = FIELDS[o.type as EventType];
   const row: Record<string, unknown> = {};
-  for (const f of fields) if (o[f] !== undefined) row[f] = o[f];
+  for (const f of fields) {
+    const v = o[f];
+    if (v === undefined) continue;
+    if (typeof v === 'string' && !v.isWellFormed()) return { field: f, message: 'must be valid Unicode (it has a lone surrogate)' };
+    row[f] = v;
+  }
   return JSON.stringify(row);
 }

@@ -113,6 +113,7 @@ const badLines: Array<[string, string, string | null, string]> = [
   ['plan with negative price', j({ ...plan, price_muv: -1 }), 'price_muv', 'must be at least 0'],
   ['plan without rollover', j(without(plan, 'mcc_rollover')), 'mcc_rollover', 'is required'],
   ['plan with unknown time zone', j({ ...plan, timezone: 'Asia/Atlantis' }), 'timezone', 'must be an IANA time zone'],
+  ['a lone surrogate in a string', j({ ...csat, comment: 'ok \ud800 then' }), 'comment', 'must be valid Unicode'],
   ['line over 64 KiB', j({ ...msg, id: 'long', pad: 'x'.repeat(70_000) }), null, 'line is longer than 65536 bytes'],
 ];
 
@@ -149,6 +150,21 @@ describe('bad lines', () => {
     expect(p2.json().items.map(k)).not.toContain(p1.json().items.map(k)[0]);
     const acctKey = await s.accountKey('dl');
     expect((await s.app.inject({ url: '/api/v1/rejected', headers: bearer(acctKey) })).statusCode).toBe(403);
+  });
+
+  test('a row the store itself refuses is rejected alone; the rest of its batch is stored', async () => {
+    // A real refusal by the engine: a constraint on this test's own store.
+    await s.db.command("ALTER TABLE events ADD CONSTRAINT no_poison CHECK comment != 'poison'");
+    try {
+      const lines = Array.from({ length: 50 }, (_, i) => j({ ...csat, account_id: 'poison', id: `p${i}`, comment: i === 17 ? 'poison' : 'fine' }));
+      const r = await postNdjson(s.app, s.adminKey, lines.join('\n'));
+      expect(r.statusCode).toBe(200);
+      expect(r.json()).toMatchObject({ accepted: 49, rejected: 1, errors: [{ line: 18, id: 'p17', field: null }] });
+      expect(r.json().errors[0].message).toMatch(/^the store refused this event: .*no_poison/);
+      expect(await count('poison')).toBe(49);
+    } finally {
+      await s.db.command('ALTER TABLE events DROP CONSTRAINT no_poison');
+    }
   });
 
   test('more than 100 rejected lines: 100 echoed, the rest counted', async () => {
