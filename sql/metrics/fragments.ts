@@ -20,10 +20,12 @@ const BUCKET: Record<string, (t: string) => string> = {
   window: (t) => `if(${t} >= {split:DateTime64(3, 'UTC')}, toUnixTimestamp64Milli({split:DateTime64(3, 'UTC')}), toUnixTimestamp64Milli({lo:DateTime64(3, 'UTC')}))`,
 };
 
-export function fillFragments(sql: string, f: MetricFilters, shape: Shape): string {
+/** `extra`: fragments of one query file (a sort key, say), which its caller picks from its own whitelist. */
+export function fillFragments(sql: string, f: MetricFilters, shape: Shape, extra: Record<string, string> = {}): string {
   const office = (f.office?.spans.length ?? 0) > 0;
   return sql.replace(/\{\{(\w+)((?: \w+)*)\}\}/g, (whole, name: string, rawArgs: string) => {
     const args = rawArgs.trim().split(' ');
+    if (Object.hasOwn(extra, name)) return extra[name];
     switch (name) {
       // {{bucket t}}: the bucket of instant column t
       case 'bucket':

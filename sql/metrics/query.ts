@@ -8,13 +8,19 @@ import type { MetricFilters, Shape } from './types.ts';
  * {{...}} placeholders filled with fixed fragments (fragments.ts). The text is only ever
  * these files and fragments; every value goes in as a bound parameter.
  */
-export async function runMetricSql<T>(db: Db, file: string, f: MetricFilters, shape: Shape = {}, extra: Record<string, unknown> = {}): Promise<T[]> {
-  return db.query<T>(metricSql(file, f, shape), { ...metricParams(f, shape), ...extra }, QUERY_SETTINGS);
+export async function runMetricSql<T>(
+  db: Db,
+  file: string,
+  f: MetricFilters,
+  shape: Shape = {},
+  extra: { params?: Record<string, unknown>; fragments?: Record<string, string> } = {},
+): Promise<T[]> {
+  return db.query<T>(metricSql(file, f, shape, extra.fragments), { ...metricParams(f, shape), ...extra.params }, QUERY_SETTINGS);
 }
 
-export function metricSql(file: string, f: MetricFilters, shape: Shape = {}): string {
+export function metricSql(file: string, f: MetricFilters, shape: Shape = {}, fragments: Record<string, string> = {}): string {
   const head = `WITH room_facts AS (\n${loadSql(import.meta.url, 'room-facts.sql')}\n)\n`;
-  return fillFragments(head + loadSql(import.meta.url, file), f, shape);
+  return fillFragments(head + loadSql(import.meta.url, file), f, shape, fragments);
 }
 
 /** 64-bit integers as JSON numbers (counts and unix ms stay far below 2^53). */

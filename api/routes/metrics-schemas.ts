@@ -1,0 +1,140 @@
+import { Type, type TSchema } from 'typebox';
+import { PeriodSchema } from '../filters.ts';
+import { CHANNELS, INTERVALS, ORIGINS } from '../../sql/metrics/types.ts';
+import { SERIES_METRICS } from '../../sql/metrics/series.ts';
+
+/** OpenAPI / response schemas of the metrics, rooms and CSAT endpoints. */
+
+export const AccountParams = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });
+
+export const ErrorSchema = Type.Object({
+  error: Type.Object({
+    code: Type.String({ examples: ['invalid_parameter'] }),
+    message: Type.String(),
+    field: Type.Optional(Type.String({ description: 'The query parameter at fault' })),
+  }),
+});
+
+const Num = (description?: string) => Type.Union([Type.Number(), Type.Null()], description ? { description } : {});
+const Counts = (keys: readonly string[], description: string) => Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer()])), { description });
+
+export const DurationsSchema = Type.Object(
+  {
+    avg_s: Num('Average, seconds (milliseconds kept); null over no rooms'),
+    p50_s: Num('Median, exact, linear between closest ranks (PERCENTILE.INC)'),
+    p90_s: Num('90th percentile, exact, as p50_s'),
+    count: Type.Integer({ description: 'Rooms counted' }),
+  },
+  { description: 'Room durations in seconds' },
+);
+
+export const CsatSchema = Type.Object({
+  responses: Type.Integer({ description: 'Rooms whose latest csat.submitted is in the window' }),
+  avg_score: Num('Average score 1-5'),
+  csat_pct: Num('Share of scores 4 and 5, percent 0-100'),
+  scores: Counts(['1', '2', '3', '4', '5'], 'Responses per score, every score listed'),
+  response_rate: Num('responses / requested, percent; null when no survey was requested'),
+  requested: Type.Integer({ description: 'Rooms with a csat.requested in the window' }),
+});
+
+export const TotalChatsFields = {
+  total_chats: Type.Integer({ description: 'Rooms whose first event is in the window' }),
+  chats_by_origin: Counts(ORIGINS, 'Rooms by origin, every origin listed'),
+  chats_by_channel: Counts(CHANNELS, 'Rooms by channel, every channel listed'),
+};
+
+export const SummaryFields = {
+  ...TotalChatsFields,
+  response_time: DurationsSchema,
+  first_response_time: DurationsSchema,
+  csat: CsatSchema,
+};
+
+export const SummaryResponse = Type.Object({
+  ...SummaryFields,
+  period: PeriodSchema,
+  previous: Type.Object({ ...SummaryFields, period: PeriodSchema }, { description: 'The same numbers for the window of the same length just before' }),
+});
+
+const bucket = (fields: Record<string, TSchema>) => Type.Object({ start: Type.String({ description: 'Bucket start, RFC 3339 in tz' }), ...fields });
+
+export const SeriesResponse = Type.Object({
+  metric: Type.String(),
+  interval: Type.String(),
+  period: PeriodSchema,
+  buckets: Type.Array(
+    Type.Union([
+      bucket(TotalChatsFields),
+      bucket(DurationsSchema.properties as Record<string, TSchema>),
+      bucket(CsatSchema.properties as Record<string, TSchema>),
+    ]),
+    { description: 'Every bucket the window touches, in order; empty ones with zero counts and null averages' },
+  ),
+});
+
+export const SeriesQuery = {
+  metric: Type.Enum([...SERIES_METRICS], { description: `One of ${SERIES_METRICS.join(', ')}` }),
+  interval: Type.Optional(Type.Enum([...INTERVALS], { description: `${INTERVALS.join(', ')} (weeks start on Monday), in tz; default day`, default: 'day' })),
+};
+
+export const AgentsResponse = Type.Object({
+  period: PeriodSchema,
+  agents: Type.Array(Type.Object({ agent_id: Type.Union([Type.String(), Type.Null()], { description: 'null: rooms without an agent' }), ...SummaryFields })),
+});
+
+export const ChannelsResponse = Type.Object({
+  period: PeriodSchema,
+  channels: Type.Array(Type.Object({ channel: Type.Union([Type.String(), Type.Null()], { description: 'null: rooms with no room.opened or message yet' }), ...SummaryFields })),
+});
+
+export const HeatmapResponse = Type.Object({
+  period: PeriodSchema,
+  weekdays: Type.Array(Type.String(), { description: 'Row labels: mon .. sun' }),
+  rooms: Type.Array(Type.Array(Type.Integer()), { description: 'rooms[weekday][hour]: rooms started in that local hour (0-23) of that weekday' }),
+  total: Type.Integer(),
+});
+
+const Time = (description: string) => Type.Union([Type.String(), Type.Null()], { description: `${description}, RFC 3339 in tz` });
+const Str = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
+
+export const RoomsResponse = Type.Object({
+  period: PeriodSchema,
+  rooms: Type.Array(
+    Type.Object({
+      room_id: Type.String(),
+      started_at: Type.String({ description: 'The earliest event of the room, RFC 3339 in tz' }),
+      channel: Str('null when the room has no room.opened or message'),
+      contact_id: Str(''),
+      origin: Type.String({ description: 'inbound, broadcast or outbound' }),
+      agent_id: Str('The resolving agent, else the last assigned one'),
+      first_assigned_at: Time('First room.assigned'),
+      first_response_s: Num('First assignment to the first agent message at or after it, seconds'),
+      resolved_at: Time('Latest room.resolved'),
+      response_s: Num('First assignment to the latest resolve, seconds'),
+      csat_score: Num('Latest CSAT score 1-5'),
+      csat_comment: Str('Comment of that answer'),
+    }),
+  ),
+  next_cursor: Str('Pass as cursor for the next page; null on the last page'),
+});
+
+export const CsatResponsesResponse = Type.Object({
+  period: PeriodSchema,
+  responses: Type.Array(
+    Type.Object({
+      room_id: Type.String(),
+      submitted_at: Type.String({ description: 'RFC 3339 in tz' }),
+      score: Type.Integer(),
+      comment: Str('The comment, null without one'),
+      agent_id: Str("The survey's agent, else the room's resolving or last assigned one"),
+      channel: Str(''),
+      contact_id: Str(''),
+    }),
+  ),
+  next_cursor: Str('Pass as cursor for the next page; null on the last page'),
+});
+
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Page size' })),
+  cursor: Type.Optional(Type.String({ maxLength: 2000, description: 'next_cursor of the previous page' })),
+};

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { badRequest } from '../errors.ts';
+import { FilterQuery, parseFilters, period, type FilterInput } from '../filters.ts';
+import { rfc3339In } from '../zoned-time.ts';
+import { BadCursorError, listRooms, ROOM_SORT_VALUES, type RoomSort } from '../../sql/metrics/rooms.ts';
+import { AccountParams, ErrorSchema, PageQuery, RoomsResponse } from './metrics-schemas.ts';
+
+const RoomsQuery = {
+  ...FilterQuery,
+  min_response_s: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9, description: 'Only rooms with a response time of at least this many seconds' })),
+  max_csat: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'Only rooms whose latest CSAT score is at most this' })),
+  resolved: Type.Optional(Type.Boolean({ description: 'Only resolved (true) or unresolved (false) rooms' })),
+  sort: Type.Optional(
+    Type.Enum(ROOM_SORT_VALUES, { description: `${ROOM_SORT_VALUES.join(', ')}; '-' sorts descending; rooms without a value last. Default -started_at.`, default: '-started_at' }),
+  ),
+  ...PageQuery,
+};
+
+interface RoomsInput extends FilterInput {
+  min_response_s?: number;
+  max_csat?: number;
+  resolved?: boolean;
+  sort?: RoomSort;
+  limit?: number;
+  cursor?: string;
+}
+
+/** GET .../rooms: the drill-down behind the metrics, one row per room started in the window. */
+export async function roomsRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/rooms',
+    {
+      schema: {
+        summary: 'Rooms started in the window, one row each',
+        description:
+          'Start, channel, contact, origin, agent, first assignment, first response, resolve, response time and CSAT of every room whose first event is in [from, to), filtered, sorted and paged by cursor.',
+        tags: ['metrics'],
+        params: AccountParams,
+        querystring: Type.Object(RoomsQuery),
+        response: { 200: RoomsResponse, 400: ErrorSchema },
+      },
+    },
+    async (req) => {
+      const q = req.query as RoomsInput;
+      const f = await parseFilters(app.ctx.db, (req.params as { account: string }).account, q);
+      try {
+        const page = await listRooms(app.ctx.db, f, { sort: q.sort, limit: q.limit, cursor: q.cursor, minResponseS: q.min_response_s, maxCsat: q.max_csat, resolved: q.resolved });
+        const at = (t: number | null) => (t === null ? null : rfc3339In(f.tz, t));
+        return {
+          period: period(f),
+          rooms: page.rooms.map((r) => ({ ...r, started_at: rfc3339In(f.tz, r.started_at), first_assigned_at: at(r.first_assigned_at), resolved_at: at(r.resolved_at) })),
+          next_cursor: page.next,
+        };
+      } catch (e) {
+        if (e instanceof BadCursorError) throw badRequest('cursor', e.message);
+        throw e;
+      }
+    },
+  );
+}

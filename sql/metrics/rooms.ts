@@ -1,0 +1,114 @@
+import type { Db } from '../db.ts';
+import { decodeCursor, encodeCursor, isSafeInt } from './cursor.ts';
+import { runMetricSql } from './query.ts';
+import type { MetricFilters } from './types.ts';
+
+/** Sort columns of the drill-down; '-' in front sorts descending. Rooms without a value come last either way. */
+export const ROOM_SORTS = ['started_at', 'resolved_at', 'response_s', 'first_response_s', 'csat_score'] as const;
+export type RoomSort = (typeof ROOM_SORTS)[number] | `-${(typeof ROOM_SORTS)[number]}`;
+export const ROOM_SORT_VALUES = ROOM_SORTS.flatMap((s) => [s, `-${s}`]) as RoomSort[];
+
+/** The whitelist: sort name -> Int64 expression over room_facts (ms or score). */
+const SORT_KEY: Record<(typeof ROOM_SORTS)[number], string> = {
+  started_at: 'toUnixTimestamp64Milli(start_at)',
+  resolved_at: 'toUnixTimestamp64Milli(resolved_at)',
+  response_s: 'response_ms',
+  first_response_s: 'first_response_ms',
+  csat_score: 'nullIf(csat_score, 0)',
+};
+
+export interface RoomListOptions {
+  sort?: RoomSort;
+  /** Page size, 1-500. */
+  limit?: number;
+  /** The `next` of the previous page. */
+  cursor?: string;
+  /** Only rooms with a response time of at least this many seconds. */
+  minResponseS?: number;
+  /** Only rooms whose CSAT score is at most this (1-5). */
+  maxCsat?: number;
+  /** Only resolved (true) or unresolved (false) rooms. */
+  resolved?: boolean;
+}
+
+/** One room of the drill-down. Times are unix ms, durations seconds (ms kept); null where the room has none. */
+export interface RoomRow {
+  room_id: string;
+  started_at: number;
+  channel: string | null;
+  contact_id: string | null;
+  origin: string;
+  agent_id: string | null;
+  first_assigned_at: number | null;
+  first_response_s: number | null;
+  resolved_at: number | null;
+  response_s: number | null;
+  csat_score: number | null;
+  csat_comment: string | null;
+}
+
+interface Raw {
+  room_id: string;
+  started_ms: number;
+  channel: string;
+  contact: string;
+  origin: string;
+  agent: string;
+  assigned_ms: number | null;
+  first_response_ms: number | null;
+  resolved_ms: number | null;
+  response_ms: number | null;
+  csat_score: number;
+  csat_comment: string;
+  sort_key: number | null;
+  sort_null: number;
+}
+
+export class BadCursorError extends Error {}
+
+/**
+ * Rooms started in [from, to), one row each, with the filters, sorted and paged. `next`
+ * is the cursor of the following page, null on the last. Throws BadCursorError for a
+ * cursor that is damaged or was made for another sort.
+ */
+export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {}): Promise<{ rooms: RoomRow[]; next: string | null }> {
+  const sort = o.sort ?? '-started_at';
+  const desc = sort.startsWith('-');
+  const column = (desc ? sort.slice(1) : sort) as (typeof ROOM_SORTS)[number];
+  const limit = Math.min(Math.max(o.limit ?? 50, 1), 500);
+  let after = '1';
+  const params: Record<string, unknown> = {
+    min_response_ms: o.minResponseS === undefined ? -1 : Math.ceil(o.minResponseS * 1000),
+    max_csat: o.maxCsat ?? 0,
+    resolved: o.resolved === undefined ? -1 : o.resolved ? 1 : 0,
+    limit: limit + 1,
+  };
+  if (o.cursor !== undefined) {
+    const c = decodeCursor(o.cursor);
+    if (!c || c.s !== sort || (c.n !== 0 && c.n !== 1) || !isSafeInt(c.k) || typeof c.r !== 'string') throw new BadCursorError('cursor is damaged or was made for another sort');
+    after = '(sort_null, ifNull(sort_key, 0), room_id) > ({c_null:UInt8}, {c_key:Int64}, {c_room:String})';
+    Object.assign(params, { c_null: c.n, c_key: c.k, c_room: c.r });
+  }
+  const sortKey = `${desc ? '-' : ''}toInt64(${SORT_KEY[column]})`;
+  const rows = await runMetricSql<Raw>(db, 'rooms.sql', f, {}, { params, fragments: { sort_key: sortKey, after } });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const next = rows.length > limit && last ? encodeCursor({ s: sort, n: last.sort_null, k: last.sort_key ?? 0, r: last.room_id }) : null;
+  return {
+    rooms: page.map((r) => ({
+      room_id: r.room_id,
+      started_at: r.started_ms,
+      channel: r.channel || null,
+      contact_id: r.contact || null,
+      origin: r.origin,
+      agent_id: r.agent || null,
+      first_assigned_at: r.assigned_ms,
+      first_response_s: r.first_response_ms === null ? null : r.first_response_ms / 1000,
+      resolved_at: r.resolved_ms,
+      response_s: r.response_ms === null ? null : r.response_ms / 1000,
+      csat_score: r.csat_score || null,
+      csat_comment: r.csat_score ? r.csat_comment : null,
+    })),
+    next,
+  };
+}
