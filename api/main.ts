@@ -5,10 +5,13 @@ import { migrate } from '../sql/migrate.ts';
 import { buildApp } from './app.ts';
 import { ensureAdminKey, storeIsEmpty } from './bootstrap.ts';
 import { loadDemo } from './demo-loader.ts';
+import { ensureDashboardBuilt } from './dashboard-build.ts';
 
 /** `npm start`: migrate, make the admin key, load the demo on a fresh embedded store, serve. */
 async function main(): Promise<void> {
   const cfg = loadConfig();
+  // Before the store is opened: a failed build should not leave a half-started server holding DATA_DIR.
+  await ensureDashboardBuilt();
   let db;
   try {
     db = await openDb(cfg);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { requireKey } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import {
@@ -13,6 +13,7 @@ import {
 } from '../session.ts';
 
 export const AccountList = Type.Object({ items: Type.Array(Type.String()) });
+export type AccountList = Static<typeof AccountList>;
 
 const tags = ['session'];
 const csrfNote = `Needs the ${CSRF_HEADER} header (any value): see README "Dashboard".`;
