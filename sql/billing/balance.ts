@@ -1,0 +1,70 @@
+import type { Db } from '../db.ts';
+import { chargedItems } from './charges.ts';
+import { moneyIn } from './money.ts';
+import { planHistory } from './plans.ts';
+import { quota } from './quota.ts';
+import { withItems } from './sync.ts';
+import { dateIn, iso, monthIn } from './time.ts';
+
+/** 7 x 24 h, ms: the projection's window. */
+const WEEK_MS = 7 * 86_400_000;
+/** Latest date zero_on reports; a pace that slow is "never" for finance. */
+const FAR_MS = Date.UTC(9999, 11, 31);
+
+/** SPEC "billing/balance" shape; money is rupiah (integers) except daily_spend. */
+export interface Balance {
+  balance: number;
+  currency: 'IDR';
+  as_of: string;
+  topups: number;
+  /** signed sum */
+  adjustments: number;
+  /** positive amount */
+  charges: number;
+  projection: {
+    /** charges in the 7 x 24 h before as_of, divided by 7: rupiah per day, a decimal number */
+    daily_spend: number;
+    /** the date (account time zone) the balance reaches zero at that pace; as_of's date when already <= 0; null when daily_spend is 0 */
+    zero_on: string | null;
+    /** rupiah charged in the 7 x 24 h before as_of (daily_spend x 7, exact) */
+    charges_7d: number;
+  };
+}
+
+/** The balance at instant `atMs` (default now): money in at or before it minus charges at or before it. */
+export async function balance(db: Db, account: string, atMs: number = Date.now()): Promise<Balance> {
+  return withItems(db, account, async ({ tz }) => {
+    const plans = await planHistory(db, account);
+    const m = monthIn(atMs, tz);
+    const q = await quota(db, account, tz, plans, m, m);
+    // "at or before T": t < T + 1 ms (times are whole ms); "the 7 x 24 h before T": t > T - 7 d.
+    const [charged, money] = await Promise.all([
+      chargedItems(db, account, q, { bucket: 'all', hiMs: atMs + 1, recentMs: atMs - WEEK_MS + 1 }),
+      moneyIn(db, account, tz, { bucket: 'all', loMs: -1e15, hiMs: atMs + 1 }),
+    ]);
+    const charges = charged.reduce((a, r) => a + r.charges, 0);
+    const recent = charged.reduce((a, r) => a + r.recent_charges, 0);
+    const topups = money.reduce((a, r) => a + r.topups, 0);
+    const adjustments = money.reduce((a, r) => a + r.adjustments, 0);
+    const bal = topups + adjustments - charges;
+    return {
+      balance: bal,
+      currency: 'IDR',
+      as_of: iso(atMs),
+      topups,
+      adjustments,
+      charges,
+      projection: { daily_spend: recent / 7, zero_on: zeroOn(bal, recent, atMs, tz), charges_7d: recent },
+    };
+  });
+}
+
+/** SPEC: the date at which `bal` reaches zero spending `week` rupiah per 7 days from atMs. */
+export function zeroOn(bal: number, week: number, atMs: number, tz: string): string | null {
+  if (bal <= 0) return dateIn(atMs, tz);
+  if (week === 0) return null;
+  // ms until zero = bal / (week / 7 d) = bal * 7 d / week, in exact integer arithmetic
+  const ms = (BigInt(bal) * BigInt(WEEK_MS)) / BigInt(week);
+  const at = BigInt(atMs) + ms;
+  return dateIn(at > BigInt(FAR_MS) ? FAR_MS : Number(at), tz);
+}

@@ -1,0 +1,77 @@
+import type { Db } from '../db.ts';
+import { listItems } from './list.ts';
+import { iso } from './time.ts';
+
+/** 24 h, ms: how long a conversation stays open. */
+const DAY_MS = 86_400_000;
+
+export interface Conversation {
+  /** rank in the month's quota order (time, then message id), from 1 */
+  seq: number;
+  /** the outbound WhatsApp message that opened it */
+  message_id: string;
+  opened_at: string;
+  /** opened_at + 24 h: messages before this cost nothing */
+  open_until: string;
+  contact_id: string;
+  room_id: string;
+  category: 'service' | 'initiated';
+  /** why that category */
+  reason: string;
+  /** the contact's latest inbound message at or before opened_at, null when none */
+  last_inbound_at: string | null;
+  free: boolean;
+  /** list price of its category under the plan in force at opened_at, rupiah */
+  price: number;
+  /** rupiah actually charged: 0 when free, else price */
+  charge: number;
+  /** plan.changed id priced with (null: the default plan) */
+  plan_id: string | null;
+}
+
+export interface ConversationPage {
+  month: string;
+  quota: { free_quota: number; carried_in: number; free_used: number };
+  /** conversations in the month */
+  total: number;
+  offset: number;
+  next_offset: number | null;
+  conversations: Conversation[];
+}
+
+/** Every WhatsApp conversation of a billing month, in quota order, with why it cost what it cost. */
+export async function conversations(db: Db, account: string, month: string | undefined, page: { limit: number; offset: number }): Promise<ConversationPage> {
+  const p = await listItems(db, account, 0, month, page.limit, page.offset);
+  const q = p.quota;
+  return {
+    month: p.month,
+    quota: { free_quota: q.mcc_free_quota, carried_in: q.carried_in, free_used: q.mcc_free_used },
+    total: q.mcc_total,
+    offset: page.offset,
+    next_offset: page.offset + p.items.length < q.mcc_total && p.items.length ? page.offset + p.items.length : null,
+    conversations: p.items.map((it) => {
+      const inbound = it.last_in_ms > 0 ? it.last_in_ms : null;
+      const category = it.category === 0 ? 'service' : 'initiated';
+      const reason = it.forced
+        ? 'initiated: opened by a template or broadcast message'
+        : category === 'initiated'
+          ? 'initiated: no message from the contact in the 24 h before'
+          : `service: the contact wrote at ${iso(inbound!)}, within the 24 h before`;
+      return {
+        seq: it.seq,
+        message_id: it.id,
+        opened_at: iso(it.ms),
+        open_until: iso(it.ms + DAY_MS),
+        contact_id: it.contact_id,
+        room_id: it.room_id,
+        category,
+        reason,
+        last_inbound_at: inbound === null ? null : iso(inbound),
+        free: !it.charged,
+        price: it.price,
+        charge: it.charged ? it.price : 0,
+        plan_id: it.plan.id,
+      };
+    }),
+  };
+}

@@ -1,0 +1,47 @@
+-- Derives the billable items of an account's contacts (all of them, or those in the
+-- {ch}/{ct} lists) from billing_messages and writes them with version {version}: per
+-- contact its WhatsApp conversations (kind 0), its visitor-months (kind 1) and one sync
+-- marker (kind 2) with the number of message rows read, all from the same snapshot.
+--
+-- SPEC rules, per contact, messages in billing order (time, inbound before outbound at
+-- the same instant, then id; arraySort on the tuple gives exactly that):
+-- * MCC (WhatsApp only): an outbound message opens a conversation when none is open; a
+--   conversation opened at t is open during [t, t + 24 h). It is initiated when the
+--   opening message is a template or a broadcast, or when the contact's latest inbound
+--   message at or before t is older than t - 24 h (or there is none); else service.
+--   The fold carries (opened_at of the open conversation, latest inbound, conversations).
+-- * MUV: the contact's first inbound message in each calendar month of {tz}.
+-- Times are Int64 milliseconds; 86400000 ms = 24 h; -1e15 stands for "never".
+INSERT INTO billing_items
+SELECT {account:String}, it.1, it.2, fromUnixTimestamp64Milli(it.3, 'UTC'), it.4, it.5, channel, contact_id,
+       it.6, it.7, fromUnixTimestamp64Milli(greatest(it.8, 0), 'UTC'), it.9, {version:UInt64}, 0
+FROM
+(
+    SELECT channel, contact_id,
+           count() AS message_rows,
+           arraySort(groupArray((toUnixTimestamp64Milli(occurred_at), outbound, id, forced_initiated, room_id))) AS msgs,
+           if(channel = 'whatsapp',
+              arrayFold((acc, m) -> if(m.2 = 0,
+                                       (acc.1, m.1, acc.3),
+                                       if(m.1 < acc.1 + 86400000,
+                                          acc,
+                                          (m.1, acc.2, arrayPushBack(acc.3, (m.1, m.3, toUInt8(m.4 = 1 OR acc.2 < m.1 - 86400000), m.5, m.4, acc.2))))),
+                        msgs,
+                        (toInt64(-1000000000000000), toInt64(-1000000000000000),
+                         CAST([], 'Array(Tuple(Int64, String, UInt8, String, UInt8, Int64))'))).3,
+              CAST([], 'Array(Tuple(Int64, String, UInt8, String, UInt8, Int64))')) AS conversations,
+           arrayFilter(m -> m.2 = 0, msgs) AS inbound,
+           arrayMap(m -> toStartOfMonth(fromUnixTimestamp64Milli(m.1, 'UTC'), {tz:String}), inbound) AS inbound_month,
+           arrayFilter((m, i) -> i = 1 OR inbound_month[i] != inbound_month[i - 1], inbound, arrayEnumerate(inbound)) AS first_seen,
+           -- (kind, month, t, id, category, room_id, forced, last_inbound, rows)
+           arrayConcat(
+               arrayMap(c -> (toUInt8(0), toStartOfMonth(fromUnixTimestamp64Milli(c.1, 'UTC'), {tz:String}), c.1, c.2, c.3, c.4, c.5, c.6, toUInt64(0)), conversations),
+               arrayMap(v -> (toUInt8(1), toStartOfMonth(fromUnixTimestamp64Milli(v.1, 'UTC'), {tz:String}), v.1, v.3, toUInt8(2), v.5, toUInt8(0), toInt64(0), toUInt64(0)), first_seen),
+               [(toUInt8(2), toDate('1970-01-01'), toInt64(0), concat(channel, ':', contact_id), toUInt8(0), '', toUInt8(0), toInt64(0), message_rows)]
+           ) AS items
+    FROM billing_messages
+    WHERE account_id = {account:String}
+      AND ({all:UInt8} = 1 OR (channel, contact_id) IN (SELECT arrayJoin(arrayZip({ch:Array(String)}, {ct:Array(String)}))))
+    GROUP BY channel, contact_id
+)
+ARRAY JOIN items AS it

@@ -1,0 +1,85 @@
+import type { Db } from '../db.ts';
+import { chargedItems, CATEGORY } from './charges.ts';
+import { moneyIn } from './money.ts';
+import { planHistory } from './plans.ts';
+import { quota } from './quota.ts';
+import { withItems } from './sync.ts';
+import { addDays, addMonths, dateIn, dateStart, iso, monthIn, monthStart } from './time.ts';
+
+export type Interval = 'day' | 'month';
+
+/** Most buckets one ledger answers (about ten years of days). */
+export const MAX_LEDGER_BUCKETS = 3700;
+
+export interface LedgerRow {
+  /** 'YYYY-MM-DD' (day) or 'YYYY-MM' (month) in the account's time zone */
+  bucket: string;
+  /** [start, end) of the bucket, clipped to the ledger's [from, to) */
+  start: string;
+  end: string;
+  topups: number;
+  adjustments: number;
+  charges: { mcc_service: number; mcc_initiated: number; muv: number; total: number };
+  /** topups + adjustments - charges.total */
+  net: number;
+  opening_balance: number;
+  /** the running balance at the bucket's end */
+  closing_balance: number;
+}
+
+export interface Ledger {
+  from: string;
+  to: string;
+  interval: Interval;
+  currency: 'IDR';
+  opening_balance: number;
+  closing_balance: number;
+  rows: LedgerRow[];
+}
+
+/** The calendar buckets of [fromMs, toMs) in `tz`, as (label, start, end). */
+export function ledgerBuckets(fromMs: number, toMs: number, interval: Interval, tz: string): Array<{ bucket: string; start: number; end: number }> {
+  const out: Array<{ bucket: string; start: number; end: number }> = [];
+  let label = interval === 'day' ? dateIn(fromMs, tz) : monthIn(fromMs, tz);
+  let start = fromMs;
+  while (start < toMs) {
+    const next = interval === 'day' ? addDays(label, 1) : addMonths(label, 1);
+    const nextStart = interval === 'day' ? dateStart(next, tz) : monthStart(next, tz);
+    out.push({ bucket: label, start, end: Math.min(nextStart, toMs) });
+    if (out.length > MAX_LEDGER_BUCKETS) throw new RangeError(`more than ${MAX_LEDGER_BUCKETS} buckets`);
+    label = next;
+    start = nextStart;
+  }
+  return out;
+}
+
+/** Top-ups, adjustments and charges per day or month of [fromMs, toMs), with the running balance. */
+export async function ledger(db: Db, account: string, fromMs: number, toMs: number, interval: Interval = 'day'): Promise<Ledger> {
+  return withItems(db, account, async ({ tz }) => {
+    const buckets = ledgerBuckets(fromMs, toMs, interval, tz);
+    const plans = await planHistory(db, account);
+    const last = monthIn(Math.max(fromMs, toMs - 1), tz);
+    const q = await quota(db, account, tz, plans, monthIn(fromMs, tz), last);
+    const [before, charged, moneyBefore, money] = await Promise.all([
+      chargedItems(db, account, q, { bucket: 'all', hiMs: fromMs }),
+      chargedItems(db, account, q, { bucket: interval, loMs: fromMs, hiMs: toMs }),
+      moneyIn(db, account, tz, { bucket: 'all', loMs: -1e15, hiMs: fromMs }),
+      moneyIn(db, account, tz, { bucket: interval, loMs: fromMs, hiMs: toMs }),
+    ]);
+    const opening = moneyBefore.reduce((a, r) => a + r.topups + r.adjustments, 0) - before.reduce((a, r) => a + r.charges, 0);
+    let bal = opening;
+    const rows = buckets.map((b) => {
+      const c = (cat: number) => charged.filter((r) => r.bucket === b.bucket && r.category === cat).reduce((a, r) => a + r.charges, 0);
+      const mo = money.filter((r) => r.bucket === b.bucket);
+      const topups = mo.reduce((a, r) => a + r.topups, 0);
+      const adjustments = mo.reduce((a, r) => a + r.adjustments, 0);
+      const charges = { mcc_service: c(CATEGORY.service), mcc_initiated: c(CATEGORY.initiated), muv: c(CATEGORY.visitor), total: 0 };
+      charges.total = charges.mcc_service + charges.mcc_initiated + charges.muv;
+      const net = topups + adjustments - charges.total;
+      const row: LedgerRow = { bucket: b.bucket, start: iso(b.start), end: iso(b.end), topups, adjustments, charges, net, opening_balance: bal, closing_balance: bal + net };
+      bal += net;
+      return row;
+    });
+    return { from: iso(fromMs), to: iso(toMs), interval, currency: 'IDR', opening_balance: opening, closing_balance: bal, rows };
+  });
+}

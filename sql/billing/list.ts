@@ -1,0 +1,68 @@
+import type { Db } from '../db.ts';
+import { loadSql } from '../load.ts';
+import { planHistory, planParams, type Plan } from './plans.ts';
+import { quota, type QuotaMonth } from './quota.ts';
+import { withItems } from './sync.ts';
+import { monthIn } from './time.ts';
+
+const SQL = loadSql(import.meta.url, 'list.sql');
+
+export interface ListedItem {
+  seq: number;
+  id: string;
+  ms: number;
+  channel: string;
+  contact_id: string;
+  room_id: string;
+  category: number;
+  forced: boolean;
+  last_in_ms: number;
+  charged: boolean;
+  plan: Plan;
+  /** list price at the item's time, rupiah */
+  price: number;
+}
+
+export interface ListPage {
+  month: string;
+  quota: QuotaMonth;
+  items: ListedItem[];
+}
+
+/** A page of one month's conversations (kind 0) or visitors (kind 1), in quota order. */
+export async function listItems(db: Db, account: string, kind: 0 | 1, month: string | undefined, limit: number, offset: number): Promise<ListPage> {
+  return withItems(db, account, async ({ tz }) => {
+    const m = month ?? monthIn(Date.now(), tz);
+    const plans = await planHistory(db, account);
+    const q = await quota(db, account, tz, plans, m, m);
+    const i = q.months.findIndex((x) => x.month === m);
+    const rows = await db.query<Record<string, string | number>>(SQL, {
+      account,
+      kind,
+      month: `${m}-01`,
+      limit,
+      offset,
+      b_ms: kind === 0 ? q.bounds.b0_ms[i] : q.bounds.b1_ms[i],
+      b_id: kind === 0 ? q.bounds.b0_id[i] : q.bounds.b1_id[i],
+      ...planParams(plans),
+    });
+    return {
+      month: m,
+      quota: q.months[i],
+      items: rows.map((r) => ({
+        seq: Number(r.seq),
+        id: String(r.id),
+        ms: Number(r.ms),
+        channel: String(r.channel),
+        contact_id: String(r.contact_id),
+        room_id: String(r.room_id),
+        category: Number(r.category),
+        forced: Number(r.forced) === 1,
+        last_in_ms: Number(r.last_in_ms),
+        charged: Number(r.charged) === 1 || String(r.charged) === 'true',
+        plan: plans[Number(r.plan_index) - 1],
+        price: Number(r.price),
+      })),
+    };
+  });
+}

@@ -1,0 +1,62 @@
+import type { Db } from '../db.ts';
+import { loadSql } from '../load.ts';
+import { DEFAULT_PLAN } from '../../ingest/contract.ts';
+
+/** A plan and the instant (ms since epoch) it comes into force; the default plan first, from "always". */
+export interface Plan {
+  /** plan.changed event id; null for the default plan */
+  id: string | null;
+  from_ms: number;
+  mcc_free_monthly: number;
+  muv_free_monthly: number;
+  /** rupiah */
+  price_mcc_service: number;
+  price_mcc_initiated: number;
+  price_muv: number;
+  mcc_rollover: boolean;
+  timezone: string;
+}
+
+/** Before any plan: far enough in the past for any stored time, small enough for Int64 arithmetic. */
+export const NEVER_MS = -1_000_000_000_000_000;
+
+const SQL = loadSql(import.meta.url, 'plans.sql');
+
+/** The plan history of an account: [default plan, ...plans in force order]. Plan i is in force from from_ms until plan i+1's. */
+export async function planHistory(db: Db, account: string): Promise<Plan[]> {
+  const rows = await db.query<Record<string, string | number | boolean>>(SQL, { account });
+  return [
+    { id: null, from_ms: NEVER_MS, ...DEFAULT_PLAN },
+    ...rows.map((r) => ({
+      id: String(r.id),
+      from_ms: Number(r.ms),
+      mcc_free_monthly: Number(r.mcc_free_monthly),
+      muv_free_monthly: Number(r.muv_free_monthly),
+      price_mcc_service: Number(r.price_mcc_service),
+      price_mcc_initiated: Number(r.price_mcc_initiated),
+      price_muv: Number(r.price_muv),
+      mcc_rollover: r.mcc_rollover === true || r.mcc_rollover === 1 || r.mcc_rollover === 'true',
+      timezone: String(r.timezone),
+    })),
+  ];
+}
+
+/** The plan history as parallel arrays, the way the billing queries take it ({plan_*:Array(...)}). */
+export function planParams(plans: Plan[]): Record<string, number[]> {
+  return {
+    plan_ms: plans.map((p) => p.from_ms),
+    plan_mcc_free: plans.map((p) => p.mcc_free_monthly),
+    plan_muv_free: plans.map((p) => p.muv_free_monthly),
+    plan_roll: plans.map((p) => (p.mcc_rollover ? 1 : 0)),
+    plan_svc: plans.map((p) => p.price_mcc_service),
+    plan_ini: plans.map((p) => p.price_mcc_initiated),
+    plan_muv: plans.map((p) => p.price_muv),
+  };
+}
+
+/** Index in `plans` of the plan in force at `ms` (the latest from_ms <= ms). */
+export function planAt(plans: Plan[], ms: number): number {
+  let i = 0;
+  while (i + 1 < plans.length && plans[i + 1].from_ms <= ms) i++;
+  return i;
+}

@@ -1,0 +1,54 @@
+import type { Db } from '../db.ts';
+import { chargedItems } from './charges.ts';
+import { moneyIn } from './money.ts';
+import { planHistory } from './plans.ts';
+import { quota } from './quota.ts';
+import { withItems } from './sync.ts';
+import { usageOf, type Usage } from './usage.ts';
+
+/** One month of the statement: the usage shape plus money and balances (rupiah). */
+export interface StatementMonth extends Usage {
+  /** plan.changed id in force at the month's start (null: the default plan) */
+  plan_id: string | null;
+  topups: number;
+  adjustments: number;
+  /** balance just before the month starts */
+  opening_balance: number;
+  /** balance at the month's end: opening + topups + adjustments - charges.total */
+  closing_balance: number;
+}
+
+export interface Statement {
+  from: string;
+  to: string;
+  currency: 'IDR';
+  /** 'YYYY-MM' of the account's first event: quota accounting starts there */
+  first_month: string;
+  months: StatementMonth[];
+}
+
+/** A row per billing month from `from` to `to` ('YYYY-MM', both included). */
+export async function statement(db: Db, account: string, from: string, to: string): Promise<Statement> {
+  return withItems(db, account, async ({ tz }) => {
+    const plans = await planHistory(db, account);
+    const q = await quota(db, account, tz, plans, from, to);
+    const [charged, money] = await Promise.all([
+      chargedItems(db, account, q, { bucket: 'month' }),
+      moneyIn(db, account, tz, { bucket: 'month', loMs: -1e15, hiMs: 1e15 }),
+    ]);
+    // Money and charges before the first listed month make its opening balance.
+    let balance = 0;
+    for (const r of money) if (r.bucket < q.months[0].month) balance += r.topups + r.adjustments;
+    const months: StatementMonth[] = [];
+    for (const qm of q.months) {
+      const u = usageOf(qm, charged.filter((r) => r.bucket === qm.month));
+      const mo = money.filter((r) => r.bucket === qm.month);
+      const topups = mo.reduce((a, r) => a + r.topups, 0);
+      const adjustments = mo.reduce((a, r) => a + r.adjustments, 0);
+      const opening = balance;
+      balance = opening + topups + adjustments - u.charges.total;
+      if (qm.month >= from) months.push({ ...u, plan_id: qm.plan.id, topups, adjustments, opening_balance: opening, closing_balance: balance });
+    }
+    return { from, to, currency: 'IDR', first_month: q.firstMonth, months };
+  });
+}

@@ -1,0 +1,55 @@
+import type { Db } from '../db.ts';
+import { listItems } from './list.ts';
+import { iso } from './time.ts';
+
+export interface Visitor {
+  /** n-th visitor first seen in the month (time, then message id), from 1 */
+  seq: number;
+  channel: string;
+  contact_id: string;
+  /** its first inbound message of the month */
+  message_id: string;
+  first_seen_at: string;
+  room_id: string;
+  /** free while seq <= the month's muv_free_monthly */
+  free: boolean;
+  /** price_muv of the plan in force at first_seen_at, rupiah */
+  price: number;
+  /** rupiah actually charged */
+  charge: number;
+  plan_id: string | null;
+}
+
+export interface VisitorPage {
+  month: string;
+  quota: { free_quota: number; free_used: number };
+  total: number;
+  offset: number;
+  next_offset: number | null;
+  visitors: Visitor[];
+}
+
+/** Every visitor (channel, contact) of a billing month, in the order they were first seen, free or charged. */
+export async function visitors(db: Db, account: string, month: string | undefined, page: { limit: number; offset: number }): Promise<VisitorPage> {
+  const p = await listItems(db, account, 1, month, page.limit, page.offset);
+  const q = p.quota;
+  return {
+    month: p.month,
+    quota: { free_quota: q.muv_free_quota, free_used: q.muv_free_used },
+    total: q.muv_total,
+    offset: page.offset,
+    next_offset: page.offset + p.items.length < q.muv_total && p.items.length ? page.offset + p.items.length : null,
+    visitors: p.items.map((it) => ({
+      seq: it.seq,
+      channel: it.channel,
+      contact_id: it.contact_id,
+      message_id: it.id,
+      first_seen_at: iso(it.ms),
+      room_id: it.room_id,
+      free: !it.charged,
+      price: it.price,
+      charge: it.charged ? it.price : 0,
+      plan_id: it.plan.id,
+    })),
+  };
+}
