@@ -13,6 +13,9 @@ export const MAX_HOURLY_DAYS = 31;
 /** Window when `from` is left out: this many calendar days before `to`. */
 export const DEFAULT_DAYS = 30;
 
+/** Most agents one request may filter on. */
+export const MAX_AGENTS = 100;
+
 const DAY_MS = 86_400_000;
 /** A window measured in local days can be an hour longer across a daylight-saving change. */
 const DST_SLACK_MS = 3_600_000;
@@ -38,9 +41,8 @@ export const FilterQuery = {
     Type.Array(Type.String(), { description: `Only these channels: repeat the parameter or separate with commas. One of ${CHANNELS.join(', ')}.` }),
   ),
   agent: Type.Optional(
-    Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
-      maxItems: 100,
-      description: 'Only rooms of these agents (the resolving agent, else the last assigned one; for CSAT the survey agent when given). Repeat the parameter for several.',
+    Type.Array(Type.String(), {
+      description: `Only rooms of these agents (the resolving agent, else the last assigned one; for CSAT the survey agent when given). Repeat the parameter for several (at most ${MAX_AGENTS}, each 1-256 characters).`,
     }),
   ),
   business_hours: Type.Optional(
@@ -108,6 +110,14 @@ function parseChannels(values: string[] | undefined): string[] {
   return [...out];
 }
 
+/** Agent ids, repeated values (an agent id may contain commas); empty values are ignored. */
+function parseAgents(values: string[] | undefined): string[] {
+  const out = new Set((values ?? []).filter((a) => a !== ''));
+  for (const a of out) if (a.length > 256) throw badRequest('agent', 'an agent id has at most 256 characters');
+  if (out.size > MAX_AGENTS) throw badRequest('agent', `at most ${MAX_AGENTS} agents`);
+  return [...out];
+}
+
 /**
  * Checks the shared query parameters and resolves the defaults: tz = the account's,
  * to = the start of tomorrow in tz, from = `DEFAULT_DAYS` calendar days before to.
@@ -127,7 +137,7 @@ export async function parseFilters(db: Db, account: string, q: FilterInput, now 
   if (to <= from) throw badRequest('to', `must be after from (from ${rfc3339In(tz, from)}, to ${rfc3339In(tz, to)})`);
   if (to - from > MAX_RANGE_DAYS * DAY_MS + DST_SLACK_MS) throw badRequest('to', `the window may cover at most ${MAX_RANGE_DAYS} days`);
   const channels = parseChannels(q.channel);
-  const agents = [...new Set(q.agent ?? [])];
+  const agents = parseAgents(q.agent);
   const office = q.business_hours ? await officeTimeOf(db, account) : null;
   return { account, from, to, tz, channels, agents, office, businessHours: office !== null };
 }
