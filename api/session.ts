@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+// The cookie plugin's additions to the request and reply types (registered in app.ts).
+import type {} from '@fastify/cookie';
 import { Type, type Static } from 'typebox';
 import type { Config } from './config.ts';
 import { ApiError } from './errors.ts';
@@ -35,6 +37,10 @@ export const SessionInfo = Type.Object({
   expires_at: Type.Optional(Type.String()),
 });
 export type SessionInfo = Static<typeof SessionInfo>;
+
+/** Accounts an admin can switch between (GET /api/v1/session/accounts). */
+export const AccountList = Type.Object({ items: Type.Array(Type.String()) });
+export type AccountList = Static<typeof AccountList>;
 
 /** SESSION_SECRET, else DATA_DIR/session.secret, made once (mode 0600) so sessions survive restarts. */
 export function sessionSecret(config: Config): string {

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { requireKey } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import {
+  AccountList,
   checkCsrf,
   clearSessionCookie,
   sessionFromCookie,
@@ -11,9 +12,6 @@ import {
   setSessionCookie,
   CSRF_HEADER,
 } from '../session.ts';
-
-export const AccountList = Type.Object({ items: Type.Array(Type.String()) });
-export type AccountList = Static<typeof AccountList>;
 
 const tags = ['session'];
 const csrfNote = `Needs the ${CSRF_HEADER} header (any value): see README "Dashboard".`;

@@ -1,0 +1,161 @@
+/**
+ * The filters every page shares, and their home: the URL's query string. Reading the URL
+ * gives the filters, writing the filters gives the URL, so a link reproduces the view and
+ * the browser's Back button undoes a filter change. Defaults are left out of the URL.
+ */
+import type { Channel } from '../../../ingest/contract.ts';
+import type { Interval } from '../../../sql/metrics/types.ts';
+import { addDays, addMonths, daysBetween, isPlainDate, isTimeZone, startOfMonth, type PlainDate } from './dates.ts';
+
+/** The channels of the event contract, in its order (the type check below keeps them in step). */
+export const CHANNELS = ['whatsapp', 'instagram', 'facebook', 'twitter', 'email', 'webchat', 'telegram', 'line'] as const satisfies readonly Channel[];
+export const INTERVALS = ['hour', 'day', 'week', 'month'] as const satisfies readonly Interval[];
+// Compile-time: every channel / interval of the server's types is listed above.
+const everyChannel: Exclude<Channel, (typeof CHANNELS)[number]> extends never ? true : false = true;
+const everyInterval: Exclude<Interval, (typeof INTERVALS)[number]> extends never ? true : false = true;
+void everyChannel, everyInterval;
+
+export const PRESETS = ['today', '7d', '30d', 'this-month', 'last-month'] as const;
+export type Preset = (typeof PRESETS)[number];
+export type RangeKind = Preset | 'custom';
+export type IntervalChoice = 'auto' | Interval;
+
+export interface Filters {
+  range: RangeKind;
+  /** Custom range only: first and last day, both included (as people say "1 to 31 October"). */
+  from: PlainDate | null;
+  to: PlainDate | null;
+  /** Empty: every channel / agent. */
+  channels: Channel[];
+  agents: string[];
+  interval: IntervalChoice;
+  /** IANA zone of dates and buckets; null: the account's own (the API's default). */
+  tz: string | null;
+}
+
+export const DEFAULT_FILTERS: Readonly<Filters> = Object.freeze({
+  range: 'today',
+  from: null,
+  to: null,
+  channels: [],
+  agents: [],
+  interval: 'auto',
+  tz: null,
+});
+
+/** The query-string names the filters own; pages may add others (sort, score, ...). */
+export const FILTER_PARAMS = ['range', 'from', 'to', 'channel', 'agent', 'interval', 'tz'] as const;
+
+const isChannel = (c: string): c is Channel => (CHANNELS as readonly string[]).includes(c);
+
+/** Filters from a query string; anything unreadable falls back to its default rather than failing. */
+export function parseFilters(q: URLSearchParams): Filters {
+  const f: Filters = { ...DEFAULT_FILTERS, channels: [], agents: [] };
+  const from = q.get('from');
+  const to = q.get('to');
+  const range = q.get('range');
+  if (isPlainDate(from) && isPlainDate(to) && from <= to && (range === null || range === 'custom')) {
+    f.range = 'custom';
+    f.from = from;
+    f.to = to;
+  } else if (range && (PRESETS as readonly string[]).includes(range)) {
+    f.range = range as Preset;
+  }
+  f.channels = unique(q.getAll('channel').flatMap((c) => c.split(','))).filter(isChannel);
+  f.agents = unique(q.getAll('agent').filter((a) => a.length > 0 && a.length <= 256));
+  const interval = q.get('interval');
+  if (interval && (INTERVALS as readonly string[]).includes(interval)) f.interval = interval as Interval;
+  const tz = q.get('tz');
+  if (isTimeZone(tz)) f.tz = tz;
+  return f;
+}
+
+/** Writes the filters into `q` (other parameters are kept), leaving defaults out. */
+export function writeFilters(f: Filters, q: URLSearchParams = new URLSearchParams()): URLSearchParams {
+  for (const k of FILTER_PARAMS) q.delete(k);
+  if (f.range === 'custom' && f.from && f.to) {
+    q.set('from', f.from);
+    q.set('to', f.to);
+  } else if (f.range !== DEFAULT_FILTERS.range && f.range !== 'custom') {
+    q.set('range', f.range);
+  }
+  if (f.channels.length) q.set('channel', [...f.channels].sort((a, b) => CHANNELS.indexOf(a) - CHANNELS.indexOf(b)).join(','));
+  for (const a of f.agents) q.append('agent', a);
+  if (f.interval !== 'auto') q.set('interval', f.interval);
+  if (f.tz) q.set('tz', f.tz);
+  return q;
+}
+
+/** The period a view covers, half-open [from, to) like the API, and the one before it. */
+export interface Window {
+  from: PlainDate;
+  /** Exclusive. */
+  to: PlainDate;
+  prevFrom: PlainDate;
+  prevTo: PlainDate;
+  interval: Interval;
+}
+
+/**
+ * Dates of the filters' period, given today's date in their time zone. The previous
+ * period has the same length just before, except that a month is compared with the month
+ * before ("this month" so far with the same days of last month).
+ */
+export function resolveWindow(f: Filters, today: PlainDate): Window {
+  let from: PlainDate, to: PlainDate, prevFrom: PlainDate, prevTo: PlainDate;
+  switch (f.range) {
+    case 'custom':
+      from = f.from!;
+      to = addDays(f.to!, 1);
+      break;
+    case 'today':
+      from = today;
+      to = addDays(today, 1);
+      break;
+    case '7d':
+    case '30d': {
+      const n = f.range === '7d' ? 7 : 30;
+      from = addDays(today, 1 - n);
+      to = addDays(today, 1);
+      break;
+    }
+    case 'this-month':
+      from = startOfMonth(today);
+      to = addDays(today, 1);
+      break;
+    case 'last-month':
+      from = addMonths(today, -1);
+      to = startOfMonth(today);
+      break;
+  }
+  const days = daysBetween(from, to);
+  if (f.range === 'this-month' || f.range === 'last-month') {
+    prevFrom = addMonths(from, -1);
+    prevTo = f.range === 'last-month' ? from : minDate(addDays(prevFrom, days), from);
+  } else {
+    prevFrom = addDays(from, -days);
+    prevTo = from;
+  }
+  return { from, to, prevFrom, prevTo, interval: f.interval === 'auto' ? autoInterval(days) : f.interval };
+}
+
+/** A readable number of points: hours for a day, days up to two months, then weeks, then months. */
+export function autoInterval(days: number): Interval {
+  if (days <= 1) return 'hour';
+  if (days <= 62) return 'day';
+  if (days <= 366) return 'week';
+  return 'month';
+}
+
+/** The query parameters of a metrics request for a window: `from`/`to` (dates in tz), tz, channel, agent. */
+export function apiQuery(f: Filters, w: { from: PlainDate; to: PlainDate }, extra: Record<string, string | number | undefined> = {}): URLSearchParams {
+  const q = new URLSearchParams({ from: w.from, to: w.to });
+  if (f.tz) q.set('tz', f.tz);
+  if (f.channels.length) q.set('channel', f.channels.join(','));
+  if (f.agents.length) q.set('agent', f.agents.join(','));
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== '') q.set(k, String(v));
+  return q;
+}
+
+const minDate = (a: PlainDate, b: PlainDate) => (a < b ? a : b);
+const unique = <T>(xs: T[]) => [...new Set(xs)];

@@ -1,0 +1,14 @@
+/** What the shell hands every page. */
+import type { Window } from './filters.ts';
+import type { Route } from './route.ts';
+
+export interface PageProps {
+  account: string;
+  route: Route;
+  /** The filters' period and the one before, as dates in `zone`. */
+  window: Window;
+  /** The time zone of dates and buckets: the filter's, else the account's. */
+  zone: string;
+  /** Pages that know the agents of the period offer them to the filter bar. */
+  setAgentOptions: (agents: string[]) => void;
+}

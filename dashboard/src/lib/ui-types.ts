@@ -1,0 +1,22 @@
+/** Types the components share with the pages that use them. */
+import type { Snippet } from 'svelte';
+
+/** A column of DataTable: `value` sorts, `format` (or `cell`) shows. */
+export interface Column<Row> {
+  key: string;
+  label: string;
+  value: (r: Row) => number | string | null | undefined;
+  format?: (r: Row) => string;
+  numeric?: boolean;
+  cell?: Snippet<[Row]>;
+}
+
+/** What a click on a chart point tells (ECharts' event, the parts the pages use). */
+export interface ChartPoint {
+  seriesName?: string;
+  seriesIndex?: number;
+  dataIndex: number;
+  name: string;
+  value: unknown;
+  data: unknown;
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { fmtChange, fmtDate, fmtDateTime, fmtDuration, fmtMonth, fmtNumber, fmtPercent, fmtRupiah, NONE, weekdayNames } from '../../dashboard/src/lib/format.ts';
+
+// Intl puts a no-break space in some formats; compare with plain spaces.
+const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+
+describe('numbers, rupiah and percentages through Intl', () => {
+  it('groups thousands the way each language does', () => {
+    expect(fmtNumber(1234567, 'id')).toBe('1.234.567');
+    expect(fmtNumber(1234567, 'en')).toBe('1,234,567');
+    expect(fmtNumber(4, 'en', 2)).toBe('4');
+    expect(fmtNumber(492.05, 'id', 1)).toBe('492,1');
+  });
+
+  it('rupiah are whole, with the sign of a negative balance', () => {
+    expect(plain(fmtRupiah(7700, 'id'))).toBe('Rp 7.700');
+    expect(plain(fmtRupiah(6640, 'en'))).toBe('IDR 6,640');
+    expect(plain(fmtRupiah(-500, 'id'))).toBe('-Rp 500');
+    expect(plain(fmtRupiah(1234.6, 'id'))).toBe('Rp 1.235');
+  });
+
+  it('CSAT of the worked example (2 of 3 satisfied) reads 66.7 %', () => {
+    expect(fmtPercent(66.667, 'en')).toBe('66.7%');
+    expect(fmtPercent(66.667, 'id')).toBe('66,7%');
+    expect(fmtPercent(100, 'en')).toBe('100%');
+  });
+
+  it('null (a metric over nothing) shows as a dash, never as 0', () => {
+    for (const f of [fmtNumber, fmtRupiah, fmtPercent, fmtDuration]) expect(f(null, 'en')).toBe(NONE);
+    expect(fmtDate(null, 'id')).toBe(NONE);
+  });
+});
+
+describe('durations people can read', () => {
+  it('two largest units, in English and Indonesian', () => {
+    expect(fmtDuration(3900, 'en')).toBe('1 h 5 m');
+    expect(fmtDuration(3900, 'id')).toBe('1 j 5 m');
+    // The worked example's response times: avg 3975 s, p90 6120 s; first response avg 492.05 s.
+    expect(fmtDuration(3975, 'en')).toBe('1 h 6 m');
+    expect(fmtDuration(6120, 'en')).toBe('1 h 42 m');
+    expect(fmtDuration(492.05, 'en')).toBe('8 m 12 s');
+    expect(fmtDuration(492.05, 'id')).toBe('8 m 12 d');
+    expect(fmtDuration(300, 'en')).toBe('5 m');
+    expect(fmtDuration(45, 'id')).toBe('45 d');
+    expect(fmtDuration(90_000, 'en')).toBe('1 d 1 h');
+    expect(fmtDuration(90_000, 'id')).toBe('1 h 1 j');
+  });
+
+  it('rounds into the next unit instead of showing 60', () => {
+    expect(fmtDuration(3599.6, 'en')).toBe('1 h');
+    expect(fmtDuration(59.7, 'en')).toBe('1 m');
+    expect(fmtDuration(86_399, 'en')).toBe('1 d');
+    expect(fmtDuration(7170, 'en')).toBe('2 h');
+  });
+
+  it('zero, fractions of a second and negatives', () => {
+    expect(fmtDuration(0, 'en')).toBe('0 s');
+    expect(fmtDuration(0.2, 'en')).toBe('< 1 s');
+    expect(fmtDuration(0.7, 'id')).toBe('1 d');
+    expect(fmtDuration(-65, 'en')).toBe('-1 m 5 s');
+  });
+});
+
+describe('change against the previous period', () => {
+  it('relative, signed, and with its direction', () => {
+    expect(fmtChange(9, 6, 'en')).toEqual({ text: '+50%', direction: 'up' });
+    expect(fmtChange(3600, 3975, 'en')).toEqual({ text: '-9.4%', direction: 'down' });
+    expect(fmtChange(7, 7, 'id')).toEqual({ text: '0%', direction: 'flat' });
+    expect(fmtChange(12.5, 10, 'id').text).toBe('+25%');
+  });
+  it('nothing to compare with', () => {
+    expect(fmtChange(7, 0, 'en').direction).toBe('none');
+    expect(fmtChange(null, 3, 'en').direction).toBe('none');
+    expect(fmtChange(3, null, 'en').text).toBe(NONE);
+  });
+});
+
+describe('dates', () => {
+  it('calendar dates and months in each language', () => {
+    expect(fmtDate('2026-10-01', 'id')).toBe('1 Okt 2026');
+    expect(fmtDate('2026-10-01', 'en')).toBe('1 Oct 2026');
+    expect(fmtMonth('2026-10', 'id')).toBe('Oktober 2026');
+    expect(fmtMonth('2026-08', 'en')).toBe('August 2026');
+  });
+  it('instants in the given time zone', () => {
+    expect(plain(fmtDateTime('2026-10-01T02:00:00Z', 'id', 'Asia/Jakarta'))).toMatch(/^1 Okt 2026,? 09[.:]00$/);
+    expect(plain(fmtDateTime(Date.parse('2026-10-31T17:30:00Z'), 'en', 'Asia/Jakarta'))).toMatch(/^1 Nov 2026,? 00:30$/);
+  });
+  it('weekdays start on Monday', () => {
+    expect(weekdayNames('en')[0]).toBe('Mon');
+    expect(weekdayNames('id', 'long')[6]).toBe('Minggu');
+  });
+});
