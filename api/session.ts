@@ -42,6 +42,14 @@ export type SessionInfo = Static<typeof SessionInfo>;
 export const AccountList = Type.Object({ items: Type.Array(Type.String()) });
 export type AccountList = Static<typeof AccountList>;
 
+/** What the dashboard needs to know of an account before asking for numbers. */
+export const AccountInfo = Type.Object({
+  account_id: Type.String(),
+  /** IANA zone of its calendar (its latest plan's; Asia/Jakarta without one): "today" is a date there. */
+  timezone: Type.String(),
+});
+export type AccountInfo = Static<typeof AccountInfo>;
+
 /** SESSION_SECRET, else DATA_DIR/session.secret, made once (mode 0600) so sessions survive restarts. */
 export function sessionSecret(config: Config): string {
   if (config.sessionSecret) return config.sessionSecret;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startServer, type TestServer } from './helpers.ts';
+import { bearer, postNdjson, startServer, type TestServer } from './helpers.ts';
 import { SESSION_TTL_MS } from '../api/session.ts';
 
 let s: TestServer;
@@ -62,6 +62,9 @@ describe('session cookie', () => {
     expect((await s.app.inject({ url: '/api/v1/accounts/acme/settings', headers: { cookie: c } })).statusCode).toBe(200);
     expect((await s.app.inject({ url: '/api/v1/accounts/other/settings', headers: { cookie: c } })).statusCode).toBe(403);
     expect((await s.app.inject({ url: '/api/v1/session/accounts', headers: { cookie: c } })).json()).toEqual({ items: ['acme'] });
+    // No plan yet: the default time zone.
+    expect((await s.app.inject({ url: '/api/v1/session/accounts/acme', headers: { cookie: c } })).json()).toEqual({ account_id: 'acme', timezone: 'Asia/Jakarta' });
+    expect((await s.app.inject({ url: '/api/v1/session/accounts/other', headers: { cookie: c } })).statusCode).toBe(403);
   });
 
   it('no cookie and no key: 401 everywhere', async () => {
@@ -97,7 +100,10 @@ describe('session cookie', () => {
 
   it('an admin session can read any account and lists the accounts to switch between', async () => {
     await s.accountKey('zeta');
+    const plan = { id: 'p1', type: 'plan.changed', account_id: 'zeta', occurred_at: '2026-09-01T00:00:00+08:00', mcc_free_monthly: 0, muv_free_monthly: 0, price_mcc_service: 275, price_mcc_initiated: 460, price_muv: 600, mcc_rollover: true, timezone: 'Asia/Makassar' };
+    expect((await postNdjson(s.app, s.adminKey, JSON.stringify(plan) + '\n')).json().accepted).toBe(1);
     const c = cookieOf(await signIn(s.adminKey));
+    expect((await s.app.inject({ url: '/api/v1/session/accounts/zeta', headers: { cookie: c } })).json()).toEqual({ account_id: 'zeta', timezone: 'Asia/Makassar' });
     expect((await s.app.inject({ url: '/api/v1/accounts/acme/settings', headers: { cookie: c } })).statusCode).toBe(200);
     expect((await s.app.inject({ url: '/api/v1/accounts/zeta/settings', headers: { cookie: c } })).statusCode).toBe(200);
     const list = (await s.app.inject({ url: '/api/v1/session/accounts', headers: { cookie: c } })).json();

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { requireKey } from '../auth.ts';
+import { requireAccountAccess, requireKey } from '../auth.ts';
+import { accountTimezone } from '../../sql/account.ts';
 import { ApiError } from '../errors.ts';
 import {
+  AccountInfo,
   AccountList,
   checkCsrf,
   clearSessionCookie,
@@ -86,6 +88,24 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
          ORDER BY account_id LIMIT 10000`,
       );
       return { items: rows.map((r) => r.account_id) };
+    },
+  );
+
+  app.get(
+    '/session/accounts/:account',
+    {
+      schema: {
+        summary: "An account's time zone, in which the dashboard reckons dates",
+        tags,
+        params: Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) }),
+        response: { 200: AccountInfo },
+      },
+    },
+    async (req) => {
+      await requireKey(keys)(req, undefined as never);
+      await requireAccountAccess(req);
+      const account = (req.params as { account: string }).account;
+      return { account_id: account, timezone: await accountTimezone(app.ctx.db, account) };
     },
   );
 }

@@ -79,11 +79,10 @@ describe('the period a filter means', () => {
     expect(w({ range: '7d' })).toEqual({ from: '2026-10-14', to: '2026-10-21', prevFrom: '2026-10-07', prevTo: '2026-10-14', interval: 'day' });
     expect(w({ range: '30d' })).toMatchObject({ from: '2026-09-21', to: '2026-10-21', prevFrom: '2026-08-22', prevTo: '2026-09-21' });
   });
-  it('this month so far against the same days of last month; last month against the month before', () => {
-    expect(w({ range: 'this-month' })).toMatchObject({ from: '2026-10-01', to: '2026-10-21', prevFrom: '2026-09-01', prevTo: '2026-09-21' });
-    expect(w({ range: 'last-month' })).toMatchObject({ from: '2026-09-01', to: '2026-10-01', prevFrom: '2026-08-01', prevTo: '2026-09-01' });
-    // March 31 so far is compared with all of February, not with days of March.
-    expect(resolveWindow({ ...DEFAULT_FILTERS, range: 'this-month' }, '2026-03-31')).toMatchObject({ prevFrom: '2026-02-01', prevTo: '2026-03-01' });
+  it('this month so far; last month; each against the same number of days before (as the API\'s previous)', () => {
+    expect(w({ range: 'this-month' })).toEqual({ from: '2026-10-01', to: '2026-10-21', prevFrom: '2026-09-11', prevTo: '2026-10-01', interval: 'day' });
+    expect(w({ range: 'last-month' })).toEqual({ from: '2026-09-01', to: '2026-10-01', prevFrom: '2026-08-02', prevTo: '2026-09-01', interval: 'day' });
+    expect(resolveWindow({ ...DEFAULT_FILTERS, range: 'last-month' }, '2026-01-15')).toMatchObject({ from: '2025-12-01', to: '2026-01-01' });
   });
   it('a custom range includes its last day: October 2026 is [10-01, 11-01)', () => {
     expect(w({ range: 'custom', from: '2026-10-01', to: '2026-10-31' })).toEqual({ from: '2026-10-01', to: '2026-11-01', prevFrom: '2026-08-31', prevTo: '2026-10-01', interval: 'day' });
@@ -93,7 +92,9 @@ describe('the period a filter means', () => {
     expect([1, 2, 62, 63, 366, 400].map(autoInterval)).toEqual(['hour', 'day', 'day', 'week', 'week', 'month']);
   });
   it('API query of a window', () => {
-    const f: Filters = { ...DEFAULT_FILTERS, channels: ['whatsapp'], agents: [], tz: 'UTC' };
-    expect(apiQuery(f, { from: '2026-10-01', to: '2026-11-01' }, { interval: 'day', x: undefined }).toString()).toBe('from=2026-10-01&to=2026-11-01&tz=UTC&channel=whatsapp&interval=day');
+    const f: Filters = { ...DEFAULT_FILTERS, channels: ['whatsapp', 'email'], agents: ['a,b', 'c'], tz: 'UTC' };
+    expect(apiQuery(f, { from: '2026-10-01', to: '2026-11-01' }, { interval: 'day', x: undefined }).toString()).toBe(
+      'from=2026-10-01&to=2026-11-01&tz=UTC&channel=whatsapp%2Cemail&agent=a%2Cb&agent=c&interval=day',
+    );
   });
 });

@@ -91,18 +91,20 @@ export interface Window {
   from: PlainDate;
   /** Exclusive. */
   to: PlainDate;
+  /** The window of the same length just before: what the summary's `previous` covers. */
   prevFrom: PlainDate;
   prevTo: PlainDate;
   interval: Interval;
 }
 
 /**
- * Dates of the filters' period, given today's date in their time zone. The previous
- * period has the same length just before, except that a month is compared with the month
- * before ("this month" so far with the same days of last month).
+ * Dates of the filters' period, given today's date in their time zone. "This month" is
+ * the month so far; the previous period is always the same number of days just before,
+ * as the API computes it (so "last month", 30 September days, is compared with the 30
+ * days before it).
  */
 export function resolveWindow(f: Filters, today: PlainDate): Window {
-  let from: PlainDate, to: PlainDate, prevFrom: PlainDate, prevTo: PlainDate;
+  let from: PlainDate, to: PlainDate;
   switch (f.range) {
     case 'custom':
       from = f.from!;
@@ -113,12 +115,10 @@ export function resolveWindow(f: Filters, today: PlainDate): Window {
       to = addDays(today, 1);
       break;
     case '7d':
-    case '30d': {
-      const n = f.range === '7d' ? 7 : 30;
-      from = addDays(today, 1 - n);
+    case '30d':
+      from = addDays(today, 1 - (f.range === '7d' ? 7 : 30));
       to = addDays(today, 1);
       break;
-    }
     case 'this-month':
       from = startOfMonth(today);
       to = addDays(today, 1);
@@ -129,14 +129,7 @@ export function resolveWindow(f: Filters, today: PlainDate): Window {
       break;
   }
   const days = daysBetween(from, to);
-  if (f.range === 'this-month' || f.range === 'last-month') {
-    prevFrom = addMonths(from, -1);
-    prevTo = f.range === 'last-month' ? from : minDate(addDays(prevFrom, days), from);
-  } else {
-    prevFrom = addDays(from, -days);
-    prevTo = from;
-  }
-  return { from, to, prevFrom, prevTo, interval: f.interval === 'auto' ? autoInterval(days) : f.interval };
+  return { from, to, prevFrom: addDays(from, -days), prevTo: from, interval: f.interval === 'auto' ? autoInterval(days) : f.interval };
 }
 
 /** A readable number of points: hours for a day, days up to two months, then weeks, then months. */
@@ -147,15 +140,17 @@ export function autoInterval(days: number): Interval {
   return 'month';
 }
 
-/** The query parameters of a metrics request for a window: `from`/`to` (dates in tz), tz, channel, agent. */
-export function apiQuery(f: Filters, w: { from: PlainDate; to: PlainDate }, extra: Record<string, string | number | undefined> = {}): URLSearchParams {
+/**
+ * The query of a metrics request for a window: `from`/`to` (dates in tz), tz, channel,
+ * and `agent` repeated (an agent id may contain a comma).
+ */
+export function apiQuery(f: Filters, w: { from: PlainDate; to: PlainDate }, extra: Record<string, string | number | boolean | undefined> = {}): URLSearchParams {
   const q = new URLSearchParams({ from: w.from, to: w.to });
   if (f.tz) q.set('tz', f.tz);
   if (f.channels.length) q.set('channel', f.channels.join(','));
-  if (f.agents.length) q.set('agent', f.agents.join(','));
+  for (const a of f.agents) q.append('agent', a);
   for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== '') q.set(k, String(v));
   return q;
 }
 
-const minDate = (a: PlainDate, b: PlainDate) => (a < b ? a : b);
 const unique = <T>(xs: T[]) => [...new Set(xs)];
