@@ -42,7 +42,7 @@ export function fillFragments(sql: string, f: MetricFilters, shape: Shape, extra
       }
       // {{ms a b}}: milliseconds from a to b, calendar or office time
       case 'ms':
-        return office ? `office_ms(${args[0]}, ${args[1]})` : `dateDiff('millisecond', ${args[0]}, ${args[1]})`;
+        return office ? `office_ms(assumeNotNull(${args[0]}), assumeNotNull(${args[1]}))` : `dateDiff('millisecond', ${args[0]}, ${args[1]})`;
       default:
         throw new Error(`unknown SQL fragment ${whole}`);
     }

@@ -1,6 +1,7 @@
 import type { Db } from '../db.ts';
 import { loadSql } from '../load.ts';
 import { fillFragments } from './fragments.ts';
+import { pruneRoomFacts } from './prune.ts';
 import type { MetricFilters, Shape } from './types.ts';
 
 /**
@@ -19,8 +20,9 @@ export async function runMetricSql<T>(
 }
 
 export function metricSql(file: string, f: MetricFilters, shape: Shape = {}, fragments: Record<string, string> = {}): string {
-  const head = `WITH room_facts AS (\n${loadSql(import.meta.url, 'room-facts.sql')}\n)\n`;
-  return fillFragments(head + loadSql(import.meta.url, file), f, shape, fragments);
+  const outer = fillFragments(loadSql(import.meta.url, file), f, shape, fragments);
+  const facts = pruneRoomFacts(fillFragments(loadSql(import.meta.url, 'room-facts.sql'), f, shape), outer);
+  return `WITH room_facts AS (\n${facts}\n)\n${outer}`;
 }
 
 /** 64-bit integers as JSON numbers (counts and unix ms stay far below 2^53). */
