@@ -14,7 +14,8 @@ import { Bloom } from './bloom.ts';
  */
 export class DedupIndex {
   readonly bloom = new Bloom();
-  private pending = new Map<string, Promise<boolean>>();
+  /** Batches being written: their keys and the promise their insert settles. A handful at a time. */
+  private pending = new Set<{ keys: Set<string>; done: Promise<boolean> }>();
 
   constructor(private db: Db) {}
 
@@ -38,20 +39,19 @@ export class DedupIndex {
    * batch holding the same id settles with whether it got stored.
    */
   check(key: string, hash: number): 'new' | 'maybe' | Promise<boolean> {
-    const p = this.pending.get(key);
-    if (p) return p;
+    for (const b of this.pending) if (b.keys.has(key)) return b.done;
     return this.bloom.has(hash) ? 'maybe' : 'new';
   }
 
   /** Marks ids as being stored by the batch that `done` settles. */
-  claim(keys: Iterable<{ key: string; hash: number }>, done: Promise<boolean>): void {
-    for (const { key, hash } of keys) {
-      this.pending.set(key, done);
+  claim(batch: Array<{ key: string; hash: number }>, done: Promise<boolean>): void {
+    const entry = { keys: new Set<string>(), done };
+    for (const { key, hash } of batch) {
+      entry.keys.add(key);
       this.bloom.add(hash);
     }
-    void done.finally(() => {
-      for (const { key } of keys) if (this.pending.get(key) === done) this.pending.delete(key);
-    });
+    this.pending.add(entry);
+    void done.finally(() => this.pending.delete(entry));
   }
 
   /** Which of these (account, id) pairs are in the store: one primary-key lookup per account. */

@@ -223,18 +223,19 @@ function isContentError(err: unknown): boolean {
 }
 
 /**
- * The event with only its type's fields, in a fixed order: unknown fields never reach the
- * store. Strings must be well-formed Unicode (JSON allows a lone surrogate escape such as
- * \\ud800; the store does not), else the line is rejected naming the field.
+ * The event with only its type's fields, in a fixed order (JSON.stringify's key list):
+ * unknown fields never reach the store. Strings must be well-formed Unicode: JSON allows a
+ * lone surrogate escape such as \\ud800, the store does not. JSON.stringify writes valid
+ * pairs as characters and lone surrogates as \\udXXX escapes, so one regex finds them.
  */
+const LONE_SURROGATE = /\\ud[89a-f]/i;
 function project(o: Record<string, unknown>): string | LineError {
   const fields = FIELDS[o.type as EventType];
-  const row: Record<string, unknown> = {};
-  for (const f of fields) {
-    const v = o[f];
-    if (v === undefined) continue;
-    if (typeof v === 'string' && !v.isWellFormed()) return { field: f, message: 'must be valid Unicode (it has a lone surrogate)' };
-    row[f] = v;
+  const row = JSON.stringify(o, fields);
+  if (LONE_SURROGATE.test(row)) {
+    // The regex also matches a literal backslash-u text; the check per field decides.
+    const field = fields.find((f) => typeof o[f] === 'string' && !(o[f] as string).isWellFormed());
+    if (field) return { field, message: 'must be valid Unicode (it has a lone surrogate)' };
   }
-  return JSON.stringify(row);
+  return row;
 }

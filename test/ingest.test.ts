@@ -152,6 +152,12 @@ describe('bad lines', () => {
     expect((await s.app.inject({ url: '/api/v1/rejected', headers: bearer(acctKey) })).statusCode).toBe(403);
   });
 
+  test('text that merely looks like an escape (a backslash, then u d 8 0 0) is stored as it is', async () => {
+    const r = await postNdjson(s.app, s.adminKey, j({ ...csat, account_id: 'esc', comment: 'path C:\\ud800\\x' }));
+    expect(r.json()).toMatchObject({ accepted: 1, rejected: 0 });
+    expect((await s.db.query<{ comment: string }>("SELECT comment FROM events WHERE account_id = 'esc'"))[0].comment).toBe('path C:\\ud800\\x');
+  });
+
   test('a row the store itself refuses is rejected alone; the rest of its batch is stored', async () => {
     // A real refusal by the engine: a constraint on this test's own store.
     await s.db.command("ALTER TABLE events ADD CONSTRAINT no_poison CHECK comment != 'poison'");
