@@ -91,3 +91,20 @@ describe('dates', () => {
     expect(weekdayNames('id', 'long')[6]).toBe('Minggu');
   });
 });
+
+describe('series buckets', async () => {
+  const { bucketLabel, bucketLabels, bucketRanges } = await import('../../dashboard/src/lib/buckets.ts');
+  it('labels read the wall clock of the bucket, not the browser zone', () => {
+    expect(bucketLabel('2026-10-01T00:00:00+07:00', 'day', 'en')).toBe('1 Oct');
+    expect(bucketLabel('2026-10-01T00:00:00+07:00', 'day', 'id')).toBe('1 Okt');
+    expect(bucketLabel('2026-10-01T00:00:00-05:00', 'month', 'id')).toBe('Okt 2026');
+    expect(bucketLabels(['2026-10-01T09:00:00+07:00', '2026-10-01T10:00:00+07:00'], 'hour', 'en')).toEqual(['09:00', '10:00']);
+    expect(plain(bucketLabels(['2026-10-01T23:00:00+07:00', '2026-10-02T00:00:00+07:00'], 'hour', 'en')[1])).toMatch(/^2 Oct,? 00:00$/);
+  });
+  it('each bucket ends where the next starts; the last at the window end', () => {
+    expect(bucketRanges(['2026-10-01T00:00:00+07:00', '2026-10-02T00:00:00+07:00'], '2026-10-02T12:00:00+07:00')).toEqual([
+      { start: '2026-10-01T00:00:00+07:00', end: '2026-10-02T00:00:00+07:00' },
+      { start: '2026-10-02T00:00:00+07:00', end: '2026-10-02T12:00:00+07:00' },
+    ]);
+  });
+});

@@ -1,11 +1,56 @@
-/** Typed calls to the API the pages read (response types come from the server modules). */
+/**
+ * Typed calls to the API the pages read. The response types are the server's own
+ * TypeBox schemas (Static<...>), imported as types only: one definition, checked on both
+ * sides, nothing of the server in the bundle.
+ */
+import type { Static } from 'typebox';
+import type {
+  AgentsResponse,
+  CsatResponsesResponse,
+  HeatmapResponse,
+  RoomsResponse,
+  SeriesResponse,
+  SummaryResponse,
+} from '../../../api/routes/metrics-schemas.ts';
+import type { SeriesMetric } from '../../../sql/metrics/series.ts';
+import type { TotalChats } from '../../../sql/metrics/total-chats.ts';
+import type { Csat } from '../../../sql/metrics/csat.ts';
+import type { Durations } from '../../../sql/metrics/types.ts';
+import type { AccountInfo } from '../../../api/session.ts';
 import { acct, api } from './api.ts';
 
-/** The account's own time zone (its latest plan's; Asia/Jakarta without one). */
-export async function accountTimezone(account: string, signal?: AbortSignal): Promise<string> {
-  void account;
-  void signal;
-  return 'Asia/Jakarta';
+export type Summary = Static<typeof SummaryResponse>;
+export type SummaryNumbers = Omit<Summary, 'previous' | 'period'>;
+export type Series = Static<typeof SeriesResponse>;
+// The series schema's bucket is a union whose fields TypeBox does not carry into its
+// static type; the fields are the metric functions' own result types.
+type Bucket<V> = { start: string } & V;
+export type ChatsBucket = Bucket<TotalChats>;
+export type DurationsBucket = Bucket<Durations>;
+export type CsatBucket = Bucket<Csat>;
+export type SeriesBucket = ChatsBucket | DurationsBucket | CsatBucket;
+export type Agents = Static<typeof AgentsResponse>;
+export type AgentRow = Agents['agents'][number];
+export type Heatmap = Static<typeof HeatmapResponse>;
+export type Rooms = Static<typeof RoomsResponse>;
+export type RoomRow = Rooms['rooms'][number];
+export type CsatResponses = Static<typeof CsatResponsesResponse>;
+export type CsatResponse = CsatResponses['responses'][number];
+
+type Q = URLSearchParams;
+
+export const getAccountInfo = (account: string, signal?: AbortSignal) =>
+  api<AccountInfo>(`/session/accounts/${encodeURIComponent(account)}`, { signal });
+
+export const getSummary = (account: string, q: Q, signal?: AbortSignal) => api<Summary>(acct(account, 'metrics/summary', q), { signal });
+
+export async function getSeries<B extends SeriesBucket>(account: string, metric: SeriesMetric, q: Q, signal?: AbortSignal): Promise<Omit<Series, 'buckets'> & { buckets: B[] }> {
+  const qq = new URLSearchParams(q);
+  qq.set('metric', metric);
+  return api(acct(account, 'metrics/timeseries', qq), { signal });
 }
 
-export { acct, api };
+export const getAgents = (account: string, q: Q, signal?: AbortSignal) => api<Agents>(acct(account, 'metrics/agents', q), { signal });
+export const getHeatmap = (account: string, q: Q, signal?: AbortSignal) => api<Heatmap>(acct(account, 'metrics/heatmap', q), { signal });
+export const getRooms = (account: string, q: Q, signal?: AbortSignal) => api<Rooms>(acct(account, 'rooms', q), { signal });
+export const getCsatResponses = (account: string, q: Q, signal?: AbortSignal) => api<CsatResponses>(acct(account, 'csat/responses', q), { signal });

@@ -30,7 +30,13 @@ export function editQuery(edit: (q: URLSearchParams) => void, opts: { replace?: 
   navigate(href(r.page, q), opts);
 }
 
-export const setFilters = (f: Filters): void => editQuery((q) => writeFilters(f, q));
+/** New filters; a drill-down's exact time span (start/end) belonged to the old ones. */
+export const setFilters = (f: Filters): void =>
+  editQuery((q) => {
+    writeFilters(f, q);
+    q.delete('start');
+    q.delete('end');
+  });
 
 /** Same-origin links navigate in place instead of reloading the app. */
 export function interceptLinks(root: HTMLElement): () => void {

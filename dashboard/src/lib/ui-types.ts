@@ -8,12 +8,16 @@ export interface Column<Row> {
   value: (r: Row) => number | string | null | undefined;
   format?: (r: Row) => string;
   numeric?: boolean;
+  /** false: no sort button (the server cannot sort by it). */
+  sortable?: boolean;
   cell?: Snippet<[Row]>;
 }
 
 /** What a click on a chart point tells (ECharts' event, the parts the pages use). */
 export interface ChartPoint {
   seriesName?: string;
+  /** The `id` the page gave the series (a channel, a score...). */
+  seriesId?: string;
   seriesIndex?: number;
   dataIndex: number;
   name: string;

@@ -1,0 +1,83 @@
+/**
+ * ECharts options of the dashboard's few chart kinds, so pages say what to draw, not how.
+ * Values are formatted by the caller's functions (Intl, in the current language).
+ */
+import type { ChartOption } from './echarts.ts';
+
+export interface SeriesSpec {
+  name: string;
+  data: Array<number | null>;
+  color: string;
+  /** Same stack name: bars stacked on each other. */
+  stack?: string;
+  dashed?: boolean;
+  /** Carries an id for clicks (a channel, a score, a category). */
+  id?: string;
+}
+
+const grid = { left: 8, right: 12, top: 36, bottom: 8, containLabel: true };
+const legend = (names: string[]) => ({ type: 'scroll' as const, top: 0, data: names, textStyle: { fontSize: 11 } });
+
+/** Bars, stacked when the series share a stack name. */
+export function barChart(categories: string[], series: SeriesSpec[], fmt: (v: number) => string, opts: { horizontal?: boolean } = {}): ChartOption {
+  const valueAxis = { type: 'value' as const, axisLabel: { formatter: (v: number) => fmt(v), fontSize: 11 }, minInterval: 1 };
+  const catAxis = { type: 'category' as const, data: categories, axisLabel: { fontSize: 11, hideOverlap: true }, axisTick: { alignWithLabel: true } };
+  return {
+    grid: { ...grid, top: series.length > 1 ? 36 : 12 },
+    legend: series.length > 1 ? legend(series.map((s) => s.name)) : undefined,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => (typeof v === 'number' ? fmt(v) : '—') },
+    xAxis: opts.horizontal ? valueAxis : catAxis,
+    yAxis: opts.horizontal ? { ...catAxis, inverse: true } : valueAxis,
+    series: series.map((s) => ({
+      type: 'bar' as const,
+      id: s.id,
+      name: s.name,
+      stack: s.stack,
+      data: s.data,
+      itemStyle: { color: s.color },
+      barMaxWidth: 36,
+      emphasis: { focus: 'series' as const },
+    })),
+  };
+}
+
+/** Lines over categories (gaps where a value is null: a bucket with no rooms has no average). */
+export function lineChart(categories: string[], series: SeriesSpec[], fmt: (v: number) => string, opts: { min?: number; max?: number } = {}): ChartOption {
+  return {
+    grid: { ...grid, top: series.length > 1 ? 36 : 12 },
+    legend: series.length > 1 ? legend(series.map((s) => s.name)) : undefined,
+    tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? fmt(v) : '—') },
+    xAxis: { type: 'category', data: categories, boundaryGap: false, axisLabel: { fontSize: 11, hideOverlap: true } },
+    yAxis: { type: 'value', min: opts.min, max: opts.max, axisLabel: { formatter: (v: number) => fmt(v), fontSize: 11 } },
+    series: series.map((s) => ({
+      type: 'line' as const,
+      id: s.id,
+      name: s.name,
+      data: s.data,
+      connectNulls: false,
+      showSymbol: true,
+      symbolSize: 6,
+      itemStyle: { color: s.color },
+      lineStyle: { color: s.color, type: s.dashed ? ('dashed' as const) : ('solid' as const), width: 2 },
+    })),
+  };
+}
+
+/** Rows x columns of counts (weekday x hour), darker for more. */
+export function heatmapChart(rows: string[], cols: string[], cells: Array<[number, number, number]>, name: string, fmt: (v: number) => string): ChartOption {
+  const max = Math.max(1, ...cells.map((c) => c[2]));
+  return {
+    grid: { left: 8, right: 12, top: 8, bottom: 48, containLabel: true },
+    tooltip: {
+      position: 'top',
+      formatter: (p) => {
+        const d = (p as unknown as { data: [number, number, number] }).data;
+        return `${rows[d[1]]} ${cols[d[0]]}:00 — ${name}: ${fmt(d[2])}`;
+      },
+    },
+    xAxis: { type: 'category', data: cols, splitArea: { show: true }, axisLabel: { fontSize: 10, hideOverlap: true } },
+    yAxis: { type: 'category', data: rows, inverse: true, splitArea: { show: true }, axisLabel: { fontSize: 11 } },
+    visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, itemWidth: 10, textStyle: { fontSize: 10 }, inRange: { color: ['#eef2ff', '#1d4ed8'] } },
+    series: [{ type: 'heatmap', name, data: cells, emphasis: { itemStyle: { borderColor: '#111', borderWidth: 1 } } }],
+  };
+}
