@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.ts';
 import { eventRoutes } from './routes/events.ts';
 import { rejectedRoutes } from './routes/rejected.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -103,6 +104,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await api.register(eventRoutes);
     await api.register(rejectedRoutes);
     await api.register(keyRoutes);
+    await api.register(adminRoutes);
     await api.register(
       async (acct) => {
         acct.addHook('onRequest', requireAccountAccess);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const names = fs.readdirSync(here).filter((f) => f.endsWith('.ts') && !['run.ts', 'util.ts'].includes(f)).map((f) => f.slice(0, -3));
+const names = fs.readdirSync(here).filter((f) => f.endsWith('.ts') && !['run.ts', 'util.ts', 'soak-lib.ts'].includes(f)).map((f) => f.slice(0, -3));
 const name = process.argv[2];
 if (!name || !names.includes(name)) {
   console.error(`usage: npm run bench -- <${names.join('|')}> [options]`);

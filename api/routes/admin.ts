@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { ACCOUNT_ID } from '../../ingest/contract.ts';
+import { requireAdmin } from '../auth.ts';
+
+/**
+ * Operator checks of the store (admin key): how many events are stored, whether any is
+ * stored twice, and a checksum of an account's ids to compare with a source file
+ * (the soak test and `npm run soak` use these; so can a migration between stores).
+ */
+export async function adminRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('preHandler', requireAdmin);
+  app.get(
+    '/admin/checksum',
+    {
+      schema: {
+        summary: 'Stored events: rows and distinct (account_id, id) pairs (equal unless an event is stored twice)',
+        tags: ['admin'],
+        response: { 200: Type.Object({ events: Type.Integer(), distinct: Type.Integer() }) },
+      },
+    },
+    async () => {
+      const [r] = await app.ctx.db.query<{ events: string; distinct: string }>('SELECT count() AS events, uniqExact(account_id, id) AS distinct FROM events');
+      return { events: Number(r.events), distinct: Number(r.distinct) };
+    },
+  );
+  app.get(
+    '/admin/accounts/:account/checksum',
+    {
+      schema: {
+        summary: "An account's distinct event ids: their number and the sum of CRC32(id), as a decimal string",
+        tags: ['admin'],
+        params: Type.Object({ account: Type.String({ pattern: ACCOUNT_ID }) }),
+        response: { 200: Type.Object({ events: Type.Integer(), crc32_sum: Type.String() }) },
+      },
+    },
+    async (req) => {
+      const [r] = await app.ctx.db.query<{ events: string; crc32_sum: string }>(
+        'SELECT count() AS events, toString(sum(CRC32(id))) AS crc32_sum FROM (SELECT DISTINCT id FROM events WHERE account_id = {account:String})',
+        { account: (req.params as { account: string }).account },
+      );
+      return { events: Number(r.events), crc32_sum: r.crc32_sum };
+    },
+  );
+}
