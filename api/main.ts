@@ -2,6 +2,7 @@ import path from 'node:path';
 import { loadConfig } from './config.ts';
 import { DataDirBusyError, announceServerUrl, openDb } from '../sql/db.ts';
 import { migrate } from '../sql/migrate.ts';
+import { replayRecentBatches } from '../sql/replay.ts';
 import { buildApp } from './app.ts';
 import { ensureAdminKey, storeIsEmpty } from './bootstrap.ts';
 import { loadDemo } from './demo-loader.ts';
@@ -23,6 +24,12 @@ async function main(): Promise<void> {
     throw err;
   }
   await migrate(db, { database: cfg.clickhouse.database });
+  // After a crash (embedded: a lock left by a dead process; a server: every start, as its
+  // other clients may have crashed), re-feed the last insert batches through the views.
+  if (db.crashed || (db.mode === 'server' && !db.cluster)) {
+    const r = await replayRecentBatches(db);
+    if (r.events) console.log(`Recovered from an unclean stop: replayed the last ${r.events} events through ${r.views.length} views.`);
+  }
   const newAdminKey = await ensureAdminKey(cfg, db);
   const fresh = await storeIsEmpty(db);
   const app = await buildApp({ config: cfg, db, logger: { level: cfg.logLevel } });

@@ -22,6 +22,8 @@ export interface Db {
   /** A read connection for callers that need the raw client (streams). */
   reader(): ClickHouseClient;
   cluster?: string;
+  /** True when the previous process on this embedded store died without releasing it. */
+  crashed: boolean;
   version(): Promise<string>;
   close(): Promise<void>;
 }
@@ -55,7 +57,7 @@ function openServer(cfg: Config): Db {
 
 async function openEmbedded(dataDir: string, readers: number): Promise<Db> {
   fs.mkdirSync(dataDir, { recursive: true });
-  const release = takeLock(dataDir);
+  const { release, crashed } = takeLock(dataDir);
   const { createChdbConnection } = await import('chdb/connection');
   const storePath = path.join(dataDir, 'clickhouse');
   const clients: ClickHouseClient[] = [];
@@ -75,10 +77,12 @@ async function openEmbedded(dataDir: string, readers: number): Promise<Db> {
     throw err;
   }
   const [write, ...read] = clients;
-  return wrap('embedded', write, read, undefined, async () => {
+  const db = wrap('embedded', write, read, undefined, async () => {
     for (const c of clients) await c.close().catch(() => undefined);
     release();
   });
+  db.crashed = crashed;
+  return db;
 }
 
 function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[], cluster: string | undefined, close: () => Promise<void>): Db {
@@ -101,6 +105,7 @@ function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[
     mode,
     write,
     cluster,
+    crashed: false,
     reader: pick,
     query: <T>(sql: string, params?: Record<string, unknown>, settings?: Record<string, unknown>) =>
       withReader(async (c) => {
@@ -124,7 +129,7 @@ function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[
  * store so that a second process can say which process holds it instead of failing
  * inside the engine.
  */
-function takeLock(dataDir: string): () => void {
+function takeLock(dataDir: string): { release: () => void; crashed: boolean } {
   const file = path.join(dataDir, 'server.lock');
   const holder = readLock(file);
   if (holder && holder.pid !== process.pid && alive(holder.pid)) {
@@ -135,11 +140,14 @@ function takeLock(dataDir: string): () => void {
         `(npm run import -- FILE --url ..., npm run key -- create --url ...).`,
     );
   }
+  // A lock left by a dead process: that process did not stop cleanly.
+  const crashed = !!holder && holder.pid !== process.pid;
   fs.writeFileSync(file, JSON.stringify({ pid: process.pid, started: new Date().toISOString() }));
-  return () => {
+  const release = () => {
     const now = readLock(file);
     if (now?.pid === process.pid) fs.rmSync(file, { force: true });
   };
+  return { release, crashed };
 }
 
 export function readLock(file: string): { pid: number; url?: string } | undefined {
