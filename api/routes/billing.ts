@@ -1,4 +1,212 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { badRequest } from '../errors.ts';
+import { alerterFor } from '../alerts.ts';
+import { RFC3339 } from '../../ingest/contract.ts';
+import { accountTimezone } from '../../sql/account.ts';
+import { balance, conversations, ledger, statement, usage, visitors } from '../../sql/billing/index.ts';
+import { ledgerBuckets, MAX_LEDGER_BUCKETS, type Interval } from '../../sql/billing/ledger.ts';
+import { dateStart, monthDiff } from '../../sql/billing/time.ts';
+import {
+  AlertsSchema,
+  BalanceSchema,
+  BillingError,
+  BillingParams,
+  ConversationsSchema,
+  LedgerSchema,
+  Month,
+  StatementSchema,
+  UsageSchema,
+  VisitorsSchema,
+} from './billing-schemas.ts';
 
-/** Routes under /api/v1/accounts/:account/ (filled in by the billing work). */
-export async function billingRoutes(_app: FastifyInstance): Promise<void> {}
+/** Longest statement, months. */
+const MAX_STATEMENT_MONTHS = 120;
+const DATE = '^\\d{4}-\\d{2}-\\d{2}$';
+const Instant = (description: string) =>
+  Type.String({ maxLength: 40, description, examples: ['2026-10-20T12:00:00+07:00'] });
+const Paging = {
+  limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000, description: 'Items per page' }),
+  offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0, description: 'Items to skip' }),
+};
+
+const schema = (summary: string, description: string, querystring: object, response: object) => ({
+  summary,
+  description,
+  tags: ['billing'],
+  params: BillingParams,
+  querystring: Type.Object(querystring as never),
+  response: { 200: response, 400: BillingError },
+});
+
+/**
+ * Routes under /api/v1/accounts/:account/ (auth is checked by the parent plugin):
+ * billing usage, balance, statement, ledger, the conversations and visitors behind the
+ * charges, and low-balance alerts. The numbers come from sql/billing (README "Billing").
+ */
+export async function billingRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.ctx.db;
+  const account = (req: { params: unknown }) => (req.params as { account: string }).account;
+
+  const { alerter, created } = alerterFor(app.ctx, app.log);
+  if (created) {
+    app.ctx.ingestor.onStored((accounts) => alerter.touched(accounts));
+    app.addHook('onReady', async () => {
+      alerter.resume().catch((err) => app.log.error({ err }, 'resuming webhook deliveries failed'));
+    });
+    app.addHook('onClose', async () => alerter.close());
+  }
+
+  app.get(
+    '/billing/usage',
+    {
+      schema: schema(
+        'MCC and MUV usage and charges of one month',
+        "SPEC.md \"Billing\": WhatsApp conversations (service / initiated), the free quota with rollover, visitors, and what was charged, for one calendar month in the account's time zone.",
+        { month: Type.Optional(Month("'YYYY-MM'; default: this month in the account's time zone")) },
+        UsageSchema,
+      ),
+    },
+    async (req) => usage(db, account(req), (req.query as { month?: string }).month),
+  );
+
+  app.get(
+    '/billing/balance',
+    {
+      schema: schema(
+        'Balance at a time, with the projection',
+        'Top-ups and adjustments at or before `at` minus the charges at or before it (a charge happens when its conversation opens or its visitor is first seen); may be negative. The projection spends at the pace of the 7 x 24 h before `at`.',
+        { at: Type.Optional(Instant('RFC 3339 timestamp with Z or an offset; default: now')) },
+        BalanceSchema,
+      ),
+    },
+    async (req) => {
+      const at = (req.query as { at?: string }).at;
+      return balance(db, account(req), at === undefined ? Date.now() : parseInstant('at', at));
+    },
+  );
+
+  app.get(
+    '/billing/statement',
+    {
+      schema: schema(
+        'A row per month: usage, charges, money in, opening and closing balance',
+        `Months from \`from\` to \`to\`, both included, in the account's time zone (at most ${MAX_STATEMENT_MONTHS}).`,
+        { from: Month('First month, YYYY-MM'), to: Month('Last month, YYYY-MM (included)') },
+        StatementSchema,
+      ),
+    },
+    async (req) => {
+      const q = req.query as { from: string; to: string };
+      if (q.from > q.to) throw badRequest('from', 'must not be after to');
+      if (monthDiff(q.from, q.to) >= MAX_STATEMENT_MONTHS) throw badRequest('to', `at most ${MAX_STATEMENT_MONTHS} months from from`);
+      return statement(db, account(req), q.from, q.to);
+    },
+  );
+
+  app.get(
+    '/billing/ledger',
+    {
+      schema: schema(
+        'Money in and charges per day or month, with the running balance',
+        `[from, to): dates (YYYY-MM-DD, 00:00 in the account's time zone) or RFC 3339 timestamps. Every bucket is listed, empty ones too (at most ${MAX_LEDGER_BUCKETS}).`,
+        {
+          from: Instant('Start (included): YYYY-MM-DD or RFC 3339'),
+          to: Instant('End (excluded): YYYY-MM-DD or RFC 3339'),
+          interval: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('month')], { default: 'day' })),
+        },
+        LedgerSchema,
+      ),
+    },
+    async (req) => {
+      const q = req.query as { from: string; to: string; interval?: Interval };
+      const interval = q.interval ?? 'day';
+      const acct = account(req);
+      const tz = await accountTimezone(db, acct);
+      const from = parseBound('from', q.from, tz);
+      const to = parseBound('to', q.to, tz);
+      if (from >= to) throw badRequest('from', 'must be before to');
+      try {
+        ledgerBuckets(from, to, interval, tz);
+      } catch {
+        throw badRequest('to', `more than ${MAX_LEDGER_BUCKETS} ${interval} buckets; shorten the range or use interval=month`);
+      }
+      return ledger(db, acct, from, to, interval);
+    },
+  );
+
+  app.get(
+    '/billing/conversations',
+    {
+      schema: schema(
+        "A month's WhatsApp conversations and what each cost",
+        'Every conversation opened in the month, in quota order (the first free_used are free), with its opening message, category and why, and its price.',
+        { month: Type.Optional(Month("'YYYY-MM'; default: this month")), ...Paging },
+        ConversationsSchema,
+      ),
+    },
+    async (req) => {
+      const q = req.query as { month?: string; limit: number; offset: number };
+      return conversations(db, account(req), q.month, { limit: q.limit, offset: q.offset });
+    },
+  );
+
+  app.get(
+    '/billing/visitors',
+    {
+      schema: schema(
+        "A month's unique visitors and what each cost",
+        'Every (channel, contact) with an inbound message in the month, in the order first seen (the first free_quota are free), with that first message and its price.',
+        { month: Type.Optional(Month("'YYYY-MM'; default: this month")), ...Paging },
+        VisitorsSchema,
+      ),
+    },
+    async (req) => {
+      const q = req.query as { month?: string; limit: number; offset: number };
+      return visitors(db, account(req), q.month, { limit: q.limit, offset: q.offset });
+    },
+  );
+
+  app.get(
+    '/billing/alerts',
+    {
+      schema: schema(
+        'Low-balance alerts, newest first',
+        'An alert is recorded once each time the balance falls below settings.low_balance_threshold, and POSTed to settings.webhook_url signed with HMAC-SHA256 (headers Webhook-Id, Webhook-Timestamp, Webhook-Signature: sha256=hex of HMAC(webhook_secret, "<timestamp>.<body>")), retried with exponential backoff.',
+        { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) },
+        AlertsSchema,
+      ),
+    },
+    async (req) => alerter.list(account(req), (req.query as { limit: number }).limit),
+  );
+}
+
+const DATE_RE = new RegExp(DATE);
+const INSTANT_RE = new RegExp(RFC3339);
+
+/** A `from`/`to` bound: a date (00:00 in tz) or an RFC 3339 timestamp, as ms. */
+function parseBound(field: string, v: string, tz: string): number {
+  if (DATE_RE.test(v)) {
+    if (!validDate(v)) throw badRequest(field, 'is not a calendar date');
+    return dateStart(v, tz);
+  }
+  return parseInstant(field, v);
+}
+
+/** An RFC 3339 timestamp with Z or a numeric offset, as ms; 400 naming the field otherwise. */
+export function parseInstant(field: string, v: string): number {
+  const m = INSTANT_RE.test(v) ? /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/.exec(v) : null;
+  if (!m || !validDate(m[1]) || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4]) > 59 || (m[7] && (Number(m[8]) > 23 || Number(m[9]) > 59))) {
+    throw badRequest(field, 'must be an RFC 3339 timestamp such as 2026-10-20T12:00:00+07:00');
+  }
+  const ms = Number((m[5] ?? '').padEnd(3, '0').slice(0, 3));
+  const offset = m[7] ? (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9])) * 60_000 : 0;
+  const [y, mo, d] = m[1].split('-').map(Number);
+  return Date.UTC(y, mo - 1, d, Number(m[2]), Number(m[3]), Number(m[4]), ms) - offset;
+}
+
+function validDate(d: string): boolean {
+  const [y, m, day] = d.split('-').map(Number);
+  if (m < 1 || m > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}

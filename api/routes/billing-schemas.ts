@@ -1,0 +1,172 @@
+import { Type } from 'typebox';
+
+/** OpenAPI / response schemas of the billing endpoints. Money is integer rupiah unless said. */
+
+export const BillingParams = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });
+
+export const BillingError = Type.Object({
+  error: Type.Object({ code: Type.String({ examples: ['invalid_parameter'] }), message: Type.String(), field: Type.Optional(Type.String()) }),
+});
+
+const Int = (description?: string) => Type.Integer(description ? { description } : {});
+const Rp = (description: string) => Type.Integer({ description: `${description}, rupiah` });
+
+export const MONTH = '^\\d{4}-(0[1-9]|1[0-2])$';
+export const Month = (description: string) => Type.String({ pattern: MONTH, description, examples: ['2026-10'] });
+
+export const UsageSchema = Type.Object({
+  month: Type.String({ description: "'YYYY-MM' in the account's time zone" }),
+  mcc: Type.Object(
+    {
+      service: Int('Service conversations opened in the month'),
+      initiated: Int('Initiated conversations opened in the month'),
+      total: Int(),
+      free_quota: Int("The month's grant (plan in force at the month's start)"),
+      carried_in: Int('Unused quota carried in from the month before (rollover)'),
+      free_used: Int('Conversations that used the free quota, in time order'),
+      billable_service: Int(),
+      billable_initiated: Int(),
+      remaining_quota: Int('free_quota + carried_in - free_used'),
+    },
+    { description: 'WhatsApp conversations (MCC)' },
+  ),
+  muv: Type.Object(
+    {
+      count: Int('Distinct (channel, contact) with an inbound message in the month'),
+      free_quota: Int(),
+      billable: Int(),
+      remaining_quota: Int(),
+    },
+    { description: 'Monthly unique visitors' },
+  ),
+  charges: Type.Object({ mcc_service: Rp('Service conversations'), mcc_initiated: Rp('Initiated conversations'), muv: Rp('Visitors'), total: Rp('All') }),
+});
+
+export const BalanceSchema = Type.Object({
+  balance: Rp('topups + adjustments - charges at or before as_of; may be negative'),
+  currency: Type.Literal('IDR'),
+  as_of: Type.String({ description: 'RFC 3339, UTC' }),
+  topups: Rp('Top-ups at or before as_of'),
+  adjustments: Rp('Signed sum of adjustments at or before as_of'),
+  charges: Rp('Charges at or before as_of (positive)'),
+  projection: Type.Object({
+    daily_spend: Type.Number({ description: 'Charges in the 7 x 24 h before as_of / 7: rupiah per day, a decimal number (not rounded)' }),
+    zero_on: Type.Union([Type.String(), Type.Null()], {
+      description: "Date (account time zone) the balance reaches zero at that pace; as_of's date when already <= 0; null when daily_spend is 0",
+    }),
+    charges_7d: Rp('Charges in the 7 x 24 h before as_of'),
+  }),
+});
+
+export const StatementMonthSchema = Type.Object({
+  ...UsageSchema.properties,
+  plan_id: Type.Union([Type.String(), Type.Null()], { description: "plan.changed id in force at the month's start; null for the default plan" }),
+  topups: Rp('Top-ups in the month'),
+  adjustments: Rp('Signed adjustments in the month'),
+  opening_balance: Rp("Balance just before the month's start"),
+  closing_balance: Rp("Balance at the month's end"),
+});
+
+export const StatementSchema = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  currency: Type.Literal('IDR'),
+  first_month: Type.String({ description: "Month of the account's first event: quota accounting starts there" }),
+  months: Type.Array(StatementMonthSchema),
+});
+
+const Charges = Type.Object({ mcc_service: Rp('Service conversations'), mcc_initiated: Rp('Initiated conversations'), muv: Rp('Visitors'), total: Rp('All') });
+
+export const LedgerSchema = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  interval: Type.Union([Type.Literal('day'), Type.Literal('month')]),
+  currency: Type.Literal('IDR'),
+  opening_balance: Rp('Balance just before from'),
+  closing_balance: Rp('Balance just before to'),
+  rows: Type.Array(
+    Type.Object({
+      bucket: Type.String({ description: "'YYYY-MM-DD' or 'YYYY-MM', account time zone" }),
+      start: Type.String(),
+      end: Type.String(),
+      topups: Rp('Top-ups'),
+      adjustments: Rp('Signed adjustments'),
+      charges: Charges,
+      net: Rp('topups + adjustments - charges.total'),
+      opening_balance: Rp('Running balance at the start'),
+      closing_balance: Rp('Running balance at the end'),
+    }),
+  ),
+});
+
+const Page = {
+  total: Int('Items in the month'),
+  offset: Int(),
+  next_offset: Type.Union([Type.Integer(), Type.Null()], { description: 'offset of the next page; null on the last' }),
+};
+
+export const ConversationsSchema = Type.Object({
+  month: Type.String(),
+  quota: Type.Object({ free_quota: Int(), carried_in: Int(), free_used: Int() }),
+  ...Page,
+  conversations: Type.Array(
+    Type.Object({
+      seq: Int('Rank in the month, time order (ties: message id): the first free_used are free'),
+      message_id: Type.String({ description: 'The outbound message that opened it' }),
+      opened_at: Type.String(),
+      open_until: Type.String({ description: 'opened_at + 24 h' }),
+      contact_id: Type.String(),
+      room_id: Type.String(),
+      category: Type.Union([Type.Literal('service'), Type.Literal('initiated')]),
+      reason: Type.String(),
+      last_inbound_at: Type.Union([Type.String(), Type.Null()], { description: "The contact's latest message at or before opened_at" }),
+      free: Type.Boolean(),
+      price: Rp('List price of the category under the plan in force at opened_at'),
+      charge: Rp('Charged: 0 when free'),
+      plan_id: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+
+export const VisitorsSchema = Type.Object({
+  month: Type.String(),
+  quota: Type.Object({ free_quota: Int(), free_used: Int() }),
+  ...Page,
+  visitors: Type.Array(
+    Type.Object({
+      seq: Int('n-th visitor first seen in the month: free while n <= free_quota'),
+      channel: Type.String(),
+      contact_id: Type.String(),
+      message_id: Type.String({ description: 'Its first inbound message of the month' }),
+      first_seen_at: Type.String(),
+      room_id: Type.String(),
+      free: Type.Boolean(),
+      price: Rp('price_muv of the plan in force at first_seen_at'),
+      charge: Rp('Charged: 0 when free'),
+      plan_id: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+
+export const AlertSchema = Type.Object({
+  id: Type.String(),
+  created_at: Type.String({ description: 'When the crossing was detected' }),
+  balance: Rp('Balance then'),
+  threshold: Rp('low_balance_threshold then'),
+  webhook_url: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed'), Type.Literal('no_webhook')]),
+  attempts: Int('Delivery attempts so far'),
+  last_status: Type.Union([Type.Integer(), Type.Null()], { description: 'HTTP status of the last attempt; null when it got none' }),
+  last_error: Type.Union([Type.String(), Type.Null()]),
+  delivered_at: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const AlertsSchema = Type.Object({
+  state: Type.Object({
+    below: Type.Boolean({ description: 'The balance was below the threshold at the last check (no new alert until it has been back at or above)' }),
+    balance: Type.Union([Type.Integer(), Type.Null()]),
+    threshold: Type.Union([Type.Integer(), Type.Null()]),
+    checked_at: Type.Union([Type.String(), Type.Null()]),
+  }),
+  alerts: Type.Array(AlertSchema),
+});
