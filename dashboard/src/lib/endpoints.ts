@@ -54,3 +54,16 @@ export const getAgents = (account: string, q: Q, signal?: AbortSignal) => api<Ag
 export const getHeatmap = (account: string, q: Q, signal?: AbortSignal) => api<Heatmap>(acct(account, 'metrics/heatmap', q), { signal });
 export const getRooms = (account: string, q: Q, signal?: AbortSignal) => api<Rooms>(acct(account, 'rooms', q), { signal });
 export const getCsatResponses = (account: string, q: Q, signal?: AbortSignal) => api<CsatResponses>(acct(account, 'csat/responses', q), { signal });
+
+// Billing: the query functions' own result types (sql/billing), as the API returns them.
+export type { Balance, Usage, Statement, StatementMonth, Ledger, LedgerRow, Conversation, ConversationPage } from '../../../sql/billing/index.ts';
+import type { Balance, ConversationPage, Ledger, Statement, Usage } from '../../../sql/billing/index.ts';
+
+export const getBalance = (account: string, signal?: AbortSignal) => api<Balance>(acct(account, 'billing/balance'), { signal });
+export const getUsage = (account: string, month: string, signal?: AbortSignal) => api<Usage>(acct(account, 'billing/usage', new URLSearchParams({ month })), { signal });
+export const getStatement = (account: string, from: string, to: string, signal?: AbortSignal) =>
+  api<Statement>(acct(account, 'billing/statement', new URLSearchParams({ from, to })), { signal });
+export const getLedger = (account: string, from: string, to: string, interval: 'day' | 'month', signal?: AbortSignal) =>
+  api<Ledger>(acct(account, 'billing/ledger', new URLSearchParams({ from, to, interval })), { signal });
+export const getConversations = (account: string, month: string, offset: number, limit: number, signal?: AbortSignal) =>
+  api<ConversationPage>(acct(account, 'billing/conversations', new URLSearchParams({ month, offset: String(offset), limit: String(limit) })), { signal });

@@ -9,6 +9,8 @@ export interface PageProps {
   window: Window;
   /** The time zone of dates and buckets: the filter's, else the account's. */
   zone: string;
+  /** The account's own time zone: billing months are calendar months there. */
+  accountTz: string;
   /** Pages that know the agents of the period offer them to the filter bar. */
   setAgentOptions: (agents: string[]) => void;
 }

@@ -1,0 +1,319 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { drawnCanvases, launchBrowser, recordScripts, screenshot, startDashboardServer, watchErrors, type Browser, type DashboardServer } from './harness.ts';
+
+/**
+ * The dashboard in Debian's Chromium against the real server on real embedded ClickHouse,
+ * with the worked example (spec-example.ndjson) stored through the ingestion endpoint.
+ * Expected numbers are the spec's: October 2026 has 7 chats (5 WhatsApp, 1 Instagram,
+ * 1 webchat) and 3 CSAT answers of which 2 are 4 or 5 (66.7 %).
+ */
+let s: DashboardServer;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+const OCTOBER = 'account=demo&from=2026-10-01&to=2026-10-31';
+const text = (sel: string) => page.locator(sel).innerText();
+/** Intl's spaces (no-break, narrow no-break) as plain spaces. */
+const plain = (x: string) => x.replace(/[\u00a0\u202f]/g, ' ');
+
+async function open(path: string) {
+  await page.goto(s.url + path);
+  await page.waitForLoadState('networkidle');
+}
+
+/** Waits until no panel is loading and every chart panel has drawn. */
+async function settled() {
+  await page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"], [role="status"] .spinner').length === 0, undefined, { timeout: 30_000 });
+  await page.waitForTimeout(400); // the charts' first frame
+}
+
+beforeAll(async () => {
+  s = await startDashboardServer();
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  errors = watchErrors(page);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+describe('sign-in', () => {
+  it('shows only the sign-in form, and asks the API for nothing, without a session', async () => {
+    const apiCalls: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      if (r.url().includes('/api/')) apiCalls.push(r.url());
+    };
+    page.on('request', onRequest);
+    await open(`/overview?${OCTOBER}`);
+    page.off('request', onRequest);
+    await expect(page.getByLabel('API key').isVisible()).resolves.toBe(true);
+    expect(await page.locator('[data-testid=kpis]').count()).toBe(0);
+    expect(apiCalls).toEqual([]);
+    // The API itself refuses without the cookie.
+    const res = await page.request.get(`${s.url}/api/v1/accounts/demo/metrics/summary`);
+    expect(res.status()).toBe(401);
+    await screenshot(page, 'signin');
+  });
+
+  it('a wrong key is refused with a message', async () => {
+    await page.getByLabel('API key').fill('cak_000000000000_' + 'x'.repeat(43));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').innerText()).resolves.toMatch(/not valid/);
+  });
+
+  it('the account key signs in; the cookie is httpOnly and the key is kept nowhere', async () => {
+    await page.getByLabel('API key').fill(s.demoKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('[data-testid=kpi-total-chats]').waitFor();
+    const cookies = await browser.context.cookies();
+    const session = cookies.find((c) => c.name === 'ca_session')!;
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(session.value).not.toContain(s.demoKey);
+    expect(await page.evaluate(() => document.cookie)).not.toContain('ca_session');
+    expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain(s.demoKey);
+    await settled();
+  });
+});
+
+describe('numbers of the worked example', () => {
+  it('Overview for October 2026: 7 chats, CSAT 66.7 %', async () => {
+    await open(`/overview?${OCTOBER}`);
+    await settled();
+    expect(await text('[data-testid=kpi-total-chats-value]')).toBe('7');
+    expect(plain(await text('[data-testid=kpi-csat-value]'))).toMatch(/^66\.7 ?%$/);
+    // Average response time 3975 s, first response 492.05 s (SPEC example), read as people do.
+    expect(await text('[data-testid=kpi-avg-response-value]')).toBe('1 h 6 m');
+    expect(await text('[data-testid=kpi-first-response-value]')).toBe('8 m 12 s');
+    await screenshot(page, 'overview');
+  });
+
+  it('Billing shows the balance the API gives', async () => {
+    const api = await (await page.request.get(`${s.url}/api/v1/accounts/demo/billing/balance`)).json();
+    // After the example's last charge (3 November) the balance stays 6,640 (SPEC example).
+    expect(api.balance).toBe(6640);
+    await open('/billing?account=demo');
+    await settled();
+    expect(plain(await text('[data-testid=balance-value]'))).toBe('IDR 6,640');
+    await screenshot(page, 'billing');
+  });
+});
+
+describe('every page', () => {
+  const pages: Array<[string, number]> = [
+    // page, charts it draws for October 2026
+    ['overview', 4],
+    ['agents', 1],
+    ['csat', 2],
+    ['rooms', 0],
+    ['exports', 0],
+  ];
+  for (const [name, charts] of pages) {
+    it(`${name} renders ${charts ? 'its charts' : 'its tables'} with no console errors`, async () => {
+      const before = errors.length;
+      await open(`/${name}?${OCTOBER}`);
+      await settled();
+      const c = await drawnCanvases(page, 'main [role=img]');
+      expect(c.drawn).toBeGreaterThanOrEqual(charts);
+      expect(await page.locator('main [role=alert]').count()).toBe(0);
+      expect(errors.slice(before)).toEqual([]);
+      await screenshot(page, name);
+    });
+  }
+
+  it('billing draws its charts (this month of the example: November 2026)', async () => {
+    const before = errors.length;
+    await open('/billing?account=demo&month=2026-11');
+    await settled();
+    expect((await drawnCanvases(page, 'main [role=img]')).drawn).toBeGreaterThanOrEqual(3);
+    expect(errors.slice(before)).toEqual([]);
+  });
+});
+
+describe('filters live in the URL', () => {
+  it('choosing a channel changes the URL and the numbers; Back undoes it', async () => {
+    await open(`/overview?${OCTOBER}`);
+    await settled();
+    await page.locator('[data-testid=filter-channels] summary').click();
+    await page.getByRole('checkbox', { name: 'Instagram' }).check();
+    await page.waitForURL(/channel=instagram/);
+    await settled();
+    // r5 is October's only Instagram room.
+    expect(await text('[data-testid=kpi-total-chats-value]')).toBe('1');
+    await page.goBack();
+    await page.waitForURL((u) => !u.search.includes('channel='));
+    await settled();
+    expect(await text('[data-testid=kpi-total-chats-value]')).toBe('7');
+  });
+
+  it('a preset replaces the custom range in the URL', async () => {
+    await page.locator('button[data-range="7d"]').click();
+    await page.waitForURL(/range=7d/);
+    expect(page.url()).not.toContain('from=');
+  });
+
+  it('a link reproduces the view', async () => {
+    const link = `${s.url}/overview?${OCTOBER}&channel=whatsapp`;
+    const other = await browser.context.newPage();
+    await other.goto(link);
+    await other.locator('[data-testid=kpi-total-chats-value]').waitFor();
+    await other.waitForFunction(() => document.querySelector('[data-testid=kpi-total-chats-value]')?.textContent === '5');
+    await other.close();
+  });
+});
+
+describe('drill-down', () => {
+  it('a KPI opens the rooms behind it with the same filters', async () => {
+    await open(`/overview?${OCTOBER}`);
+    await settled();
+    await page.locator('[data-testid=kpi-total-chats]').click();
+    await page.waitForURL(/\/rooms\?/);
+    await settled();
+    expect(page.url()).toContain('from=2026-10-01');
+    expect(await page.locator('[data-testid=table-rooms] tbody tr').count()).toBe(7);
+  });
+
+  it('clicking a bar opens the rooms of that day and channel', async () => {
+    await open(`/overview?${OCTOBER}`);
+    await settled();
+    // The first WhatsApp-green pixel of the chats chart: the bar of 1 October (room r1).
+    const canvas = page.locator('[data-testid=chart-chats] canvas').first();
+    const box = (await canvas.boundingBox())!;
+    const at = await canvas.evaluate((el: HTMLCanvasElement) => {
+      const ctx = el.getContext('2d')!;
+      const { data, width, height } = ctx.getImageData(0, 0, el.width, el.height);
+      for (let x = 0; x < width; x++)
+        for (let y = height - 1; y >= 0; y -= 2) {
+          const i = (y * width + x) * 4;
+          if (Math.abs(data[i] - 0x25) < 12 && Math.abs(data[i + 1] - 0xa3) < 12 && Math.abs(data[i + 2] - 0x66) < 12) {
+            return { x: (x + 3) / (el.width / el.clientWidth), y: y / (el.height / el.clientHeight) - 4 };
+          }
+        }
+      return null;
+    });
+    expect(at).not.toBeNull();
+    await page.mouse.click(box.x + at!.x, box.y + at!.y);
+    await page.waitForURL(/\/rooms\?/);
+    await settled();
+    const url = new URL(page.url());
+    expect(url.searchParams.get('channel')).toBe('whatsapp');
+    // The bucket's own span: 1 October, midnight to midnight in the account's zone.
+    expect(Date.parse(url.searchParams.get('start')!)).toBe(Date.parse('2026-10-01T00:00:00+07:00'));
+    expect(Date.parse(url.searchParams.get('end')!)).toBe(Date.parse('2026-10-02T00:00:00+07:00'));
+    const rows = page.locator('[data-testid=table-rooms] tbody tr');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().locator('td').first().innerText()).toBe('r1');
+  });
+});
+
+describe('states', () => {
+  it('a panel that fails says so and retries', async () => {
+    let fail = true;
+    await page.route('**/metrics/heatmap?*', (route) => (fail ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"internal_error","message":"boom"}}' }) : route.continue()));
+    await open(`/overview?${OCTOBER}`);
+    const panel = page.locator('[data-testid=chart-heatmap]');
+    await panel.getByRole('alert').waitFor();
+    expect(await panel.innerText()).toContain('boom');
+    fail = false;
+    await panel.getByRole('button', { name: 'Retry' }).click();
+    await panel.locator('canvas').first().waitFor();
+    await page.unroute('**/metrics/heatmap?*');
+  });
+
+  it('a period without traffic shows empty states, not zeros drawn as data', async () => {
+    await open('/overview?account=demo&from=2026-08-01&to=2026-08-31');
+    await settled();
+    expect(await text('[data-testid=kpi-total-chats-value]')).toBe('0');
+    expect(await page.locator('[data-state=empty]').count()).toBe(4);
+  });
+});
+
+describe('language', () => {
+  it('switching to Bahasa Indonesia changes labels and number formats', async () => {
+    await open(`/overview?${OCTOBER}`);
+    await settled();
+    await page.locator('[data-testid=lang]').first().selectOption('id');
+    await page.getByText('Total obrolan').waitFor();
+    expect(plain(await text('[data-testid=kpi-csat-value]'))).toMatch(/^66,7 ?%$/);
+    expect(await text('[data-testid=kpi-avg-response-value]')).toBe('1 j 6 m');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('id');
+    await screenshot(page, 'overview-id');
+    await open('/billing?account=demo');
+    await settled();
+    expect(plain(await text('[data-testid=balance-value]'))).toBe('Rp 6.640');
+    expect(await page.getByText('Sisa saldo').count()).toBe(1);
+    // The choice stays; back to English for the rest.
+    await page.locator('[data-testid=lang]').first().selectOption('en');
+  });
+
+  it('a browser that prefers Indonesian starts in Indonesian', async () => {
+    const id = await launchBrowser({ locale: 'id-ID' });
+    const p = await id.context.newPage();
+    await p.goto(s.url + '/');
+    await p.getByLabel('Kunci API').waitFor();
+    await id.close();
+  });
+});
+
+describe('phone', () => {
+  it('390 px wide: no horizontal scroll on any page', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const name of ['overview', 'agents', 'csat', 'billing', 'exports', 'rooms']) {
+        await open(`/${name}?${OCTOBER}`);
+        await settled();
+        const w = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+        expect(w.scroll, name).toBeLessThanOrEqual(w.client);
+        await screenshot(page, `phone-${name}`);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+});
+
+describe('admin and sign-out', () => {
+  it('sign-out returns to the form and the cookie is gone', async () => {
+    await open(`/overview?${OCTOBER}`);
+    await page.locator('[data-testid=sign-out]').click();
+    await page.getByLabel('API key').waitFor();
+    expect((await browser.context.cookies()).find((c) => c.name === 'ca_session')).toBeUndefined();
+    await page.reload();
+    await page.getByLabel('API key').waitFor();
+  });
+
+  it('an admin key can switch between accounts', async () => {
+    await s.server.accountKey('other-co');
+    await page.getByLabel('API key').fill(s.server.adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const select = page.locator('select[data-testid=account]');
+    await select.waitFor();
+    await expect(select.locator('option').allInnerTexts()).resolves.toEqual(expect.arrayContaining(['demo', 'other-co']));
+    await select.selectOption('demo');
+    await page.waitForURL(/account=demo/);
+    await open(`/overview?${OCTOBER}`);
+    await settled();
+    expect(await text('[data-testid=kpi-total-chats-value]')).toBe('7');
+    await select.selectOption('other-co');
+    await page.waitForURL(/account=other-co/);
+    await settled();
+    expect(await text('[data-testid=kpi-total-chats-value]')).toBe('0');
+  });
+});
+
+describe('size', () => {
+  it('the first page loads at most 350 KB of gzipped JavaScript', async () => {
+    const fresh = await browser.context.newPage();
+    const measure = recordScripts(fresh);
+    await fresh.goto(`${s.url}/overview?${OCTOBER}`);
+    await fresh.locator('[data-testid=kpi-total-chats-value]').waitFor();
+    await fresh.waitForLoadState('networkidle');
+    const m = await measure();
+    console.log(`first page JavaScript: ${m.files.length} files, ${(m.rawBytes / 1024).toFixed(1)} KB, ${(m.gzipBytes / 1024).toFixed(1)} KB gzipped`);
+    expect(m.gzipBytes).toBeLessThanOrEqual(350 * 1024);
+    await fresh.close();
+  });
+});
