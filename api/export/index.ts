@@ -1,0 +1,33 @@
+import type { Writable } from 'node:stream';
+import { buildBilling } from './billing.ts';
+import { buildCsat, csatCsv } from './csat.ts';
+import { buildOverview } from './overview.ts';
+import { buildRooms, roomsCsv } from './rooms.ts';
+import { CSV_REPORTS, type BuildResult, type Builder, type Format, type Report, type ReportInput } from './report.ts';
+import { isoDate } from './tz.ts';
+
+export { REPORTS, CSV_REPORTS, type Report, type Format, type ReportInput, type BuildResult } from './report.ts';
+
+const XLSX: Record<Report, Builder> = { overview: buildOverview, csat: buildCsat, rooms: buildRooms, billing: buildBilling };
+const CSV: Partial<Record<Report, Builder>> = { csat: csatCsv, rooms: roomsCsv };
+
+export const offersFormat = (report: Report, format: Format): boolean => format === 'xlsx' || CSV_REPORTS.includes(report);
+
+/** Writes the report into `out` and ends it; resolves when the last byte has been handed to `out`. */
+export async function buildReport(report: Report, format: Format, input: ReportInput, out: Writable): Promise<BuildResult> {
+  const builder = format === 'csv' ? CSV[report] : XLSX[report];
+  if (!builder) throw new Error(`${report} has no ${format} export`);
+  return builder(input, out);
+}
+
+/** The file name people see: account, report and the dates it covers (the last day included), e.g. demo-rooms-2026-10-01-to-2026-10-31.xlsx. */
+export function exportFileName(report: Report, format: Format, input: Pick<ReportInput, 'account' | 'filters' | 'month'>): string {
+  const f = input.filters;
+  const span = report === 'billing' && input.month ? input.month : `${isoDate(f.tz, f.from)}-to-${isoDate(f.tz, Math.max(f.from, f.to - 1))}`;
+  return `${input.account}-${report}-${span}.${format}`;
+}
+
+export const CONTENT_TYPE: Record<Format, string> = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv; charset=utf-8',
+};
