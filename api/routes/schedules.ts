@@ -1,4 +1,227 @@
-import type { FastifyInstance } from 'fastify';
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { accountTimezone } from '../../sql/account.ts';
+import { audit } from '../audit.ts';
+import { ApiError, badRequest } from '../errors.ts';
+import { offersFormat } from '../export/index.ts';
+import { PERIODS } from '../export/period.ts';
+import { REPORTS } from '../export/report.ts';
+import { cronError, timeZoneError } from '../scheduler/cron.ts';
+import { RunDoc, runDoc, ScheduleDoc, scheduleDoc } from '../scheduler/docs.ts';
+import { schedulerFor } from '../scheduler/scheduler.ts';
+import { getSchedule, listSchedules, newScheduleId, saveSchedule, type RunRow, type ScheduleRow } from '../scheduler/store.ts';
 
-/** Routes under /api/v1/accounts/:account/ (filled in by the schedules work). */
-export async function schedulesRoutes(_app: FastifyInstance): Promise<void> {}
+const Params = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });
+const IdParams = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), id: Type.String({ maxLength: 64 }) });
+
+const Names = Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 100 });
+const fields = {
+  report: Type.Enum(REPORTS),
+  cron: Type.String({ maxLength: 200, description: 'node-cron expression, 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first; e.g. "0 7 * * *" every day at 07:00' }),
+  tz: Type.String({ maxLength: 64, description: "IANA zone of the cron, the period and the dates; default the account's" }),
+  period: Type.Enum(PERIODS, { description: 'the window each run exports, relative to the time it runs for' }),
+  format: Type.Union([Type.Literal('xlsx'), Type.Literal('csv')], { description: 'csv for rooms and csat only; default xlsx' }),
+  channel: Names,
+  agent: Names,
+  webhook_url: Type.Union([Type.String({ pattern: '^https?://', maxLength: 2000 }), Type.Null()]),
+  enabled: Type.Boolean(),
+};
+const CreateBody = Type.Object(
+  {
+    report: fields.report,
+    cron: fields.cron,
+    period: fields.period,
+    tz: Type.Optional(fields.tz),
+    format: Type.Optional(fields.format),
+    channel: Type.Optional(fields.channel),
+    agent: Type.Optional(fields.agent),
+    webhook_url: Type.Optional(fields.webhook_url),
+    enabled: Type.Optional(fields.enabled),
+  },
+  { additionalProperties: false },
+);
+type CreateBody = Static<typeof CreateBody>;
+const PatchBody = Type.Object(
+  {
+    report: Type.Optional(fields.report),
+    cron: Type.Optional(fields.cron),
+    period: Type.Optional(fields.period),
+    tz: Type.Optional(fields.tz),
+    format: Type.Optional(fields.format),
+    channel: Type.Optional(fields.channel),
+    agent: Type.Optional(fields.agent),
+    webhook_url: Type.Optional(fields.webhook_url),
+    enabled: Type.Optional(fields.enabled),
+  },
+  { additionalProperties: false },
+);
+type PatchBody = Static<typeof PatchBody>;
+
+/** The checks a schema cannot make: cron, zone, format of the report, webhook URL. */
+function check(s: Pick<ScheduleRow, 'cron' | 'tz' | 'report' | 'format' | 'webhook_url'>): void {
+  const c = cronError(s.cron);
+  if (c) throw badRequest('cron', c);
+  const z = timeZoneError(s.tz);
+  if (z) throw badRequest('tz', z);
+  if (!offersFormat(s.report, s.format)) throw badRequest('format', `${s.report} is exported as xlsx only; csv is offered for rooms and csat`);
+  if (s.webhook_url) {
+    let u: URL;
+    try {
+      u = new URL(s.webhook_url);
+    } catch {
+      throw badRequest('webhook_url', 'is not a valid URL');
+    }
+    if (u.username || u.password) throw badRequest('webhook_url', 'must not carry credentials; the body is signed instead (X-Signature)');
+  }
+}
+
+const newSecret = () => crypto.randomBytes(24).toString('base64url');
+
+/** The schedule document without its secret, for the audit log. */
+const auditDetail = (d: ScheduleDoc) => ({ ...d, webhook_secret: undefined });
+
+/** Routes under /api/v1/accounts/:account/: export schedules. */
+export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.ctx;
+  const scheduler = () => schedulerFor(app);
+  app.addHook('onClose', async () => scheduler().stop());
+
+  const doc = (s: ScheduleRow) => scheduleDoc(s, scheduler().nextRunAt(s));
+  const account = (req: FastifyRequest) => (req.params as { account: string }).account;
+  const tags = ['exports'];
+
+  app.post(
+    '/schedules',
+    {
+      schema: {
+        summary: 'Create an export schedule: a report, a cron, a period, optionally a webhook',
+        tags,
+        params: Params,
+        body: CreateBody,
+        response: { 201: ScheduleDoc },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body as CreateBody;
+      const acct = account(req);
+      const now = Date.now();
+      const row: Omit<ScheduleRow, 'version'> = {
+        account_id: acct,
+        id: newScheduleId(),
+        report: b.report,
+        format: b.format ?? 'xlsx',
+        cron: b.cron.trim(),
+        tz: b.tz ?? (await accountTimezone(db, acct)),
+        period: b.period,
+        filters: JSON.stringify({ channel: b.channel ?? [], agent: b.agent ?? [] }),
+        webhook_url: b.webhook_url ?? '',
+        webhook_secret: b.webhook_url ? newSecret() : '',
+        enabled: b.enabled ?? true,
+        deleted: false,
+        created_at: now,
+        armed_at: now,
+        updated_at: now,
+      };
+      check(row);
+      const saved = await saveSchedule(db, row);
+      const d = doc(saved);
+      await audit(db, { actor_key_id: req.auth.key_id, account_id: acct, action: 'schedule.create', target: saved.id, detail: auditDetail(d) });
+      await scheduler().changed(saved);
+      return reply.status(201).send(d);
+    },
+  );
+
+  app.get(
+    '/schedules',
+    { schema: { summary: "The account's export schedules", tags, params: Params, response: { 200: Type.Object({ schedules: Type.Array(ScheduleDoc) }) } } },
+    async (req) => ({ schedules: (await listSchedules(db, account(req))).map(doc) }),
+  );
+
+  const load = async (req: FastifyRequest): Promise<ScheduleRow> => {
+    const { account: acct, id } = req.params as { account: string; id: string };
+    const s = await getSchedule(db, acct, id);
+    if (!s) throw new ApiError(404, 'not_found', `no schedule ${id} in account ${acct}`);
+    return s;
+  };
+
+  app.get(
+    '/schedules/:id',
+    { schema: { summary: 'One export schedule', tags, params: IdParams, response: { 200: ScheduleDoc } } },
+    async (req) => doc(await load(req)),
+  );
+
+  app.patch(
+    '/schedules/:id',
+    {
+      schema: {
+        summary: 'Change an export schedule (fields left out stay; webhook_url null removes the webhook)',
+        tags,
+        params: IdParams,
+        body: PatchBody,
+        response: { 200: ScheduleDoc },
+      },
+    },
+    async (req) => {
+      const cur = await load(req);
+      const b = req.body as PatchBody;
+      const f = JSON.parse(cur.filters || '{}') as { channel?: string[]; agent?: string[] };
+      const now = Date.now();
+      const next: Omit<ScheduleRow, 'version'> = {
+        ...cur,
+        report: b.report ?? cur.report,
+        format: b.format ?? (b.report && !offersFormat(b.report, cur.format) ? 'xlsx' : cur.format),
+        cron: b.cron?.trim() ?? cur.cron,
+        tz: b.tz ?? cur.tz,
+        period: b.period ?? cur.period,
+        filters: JSON.stringify({ channel: b.channel ?? f.channel ?? [], agent: b.agent ?? f.agent ?? [] }),
+        webhook_url: b.webhook_url === undefined ? cur.webhook_url : (b.webhook_url ?? ''),
+        enabled: b.enabled ?? cur.enabled,
+        updated_at: now,
+      };
+      next.webhook_secret = next.webhook_url ? cur.webhook_secret || newSecret() : '';
+      // Fires before a change of when it runs are not "missed" by the new timing.
+      if (next.cron !== cur.cron || next.tz !== cur.tz || (next.enabled && !cur.enabled)) next.armed_at = now;
+      check(next);
+      const saved = await saveSchedule(db, next);
+      const d = doc(saved);
+      await audit(db, { actor_key_id: req.auth.key_id, account_id: cur.account_id, action: 'schedule.update', target: cur.id, detail: auditDetail(d) });
+      await scheduler().changed(saved);
+      return d;
+    },
+  );
+
+  app.delete(
+    '/schedules/:id',
+    { schema: { summary: 'Delete an export schedule (its runs and files stay until retention removes them)', tags, params: IdParams } },
+    async (req, reply) => {
+      const cur = await load(req);
+      const saved = await saveSchedule(db, { ...cur, deleted: true, enabled: false, updated_at: Date.now() });
+      await audit(db, { actor_key_id: req.auth.key_id, account_id: cur.account_id, action: 'schedule.delete', target: cur.id });
+      await scheduler().changed(saved);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/schedules/:id/run',
+    {
+      schema: {
+        summary: 'Run a schedule now; answers when the run has started (follow it in GET .../exports)',
+        tags,
+        params: IdParams,
+        response: { 202: RunDoc },
+      },
+    },
+    async (req, reply) => {
+      const cur = await load(req);
+      let started: (r: RunRow) => void = () => undefined;
+      const onStart = new Promise<RunRow>((r) => (started = r));
+      const done = scheduler().trigger(cur, 'manual', null, started);
+      void done.catch((err) => req.log.error({ err, schedule: cur.id }, 'manual export run failed'));
+      const first = await Promise.race([onStart, done]);
+      if (!first) throw new ApiError(409, 'conflict', `a run of schedule ${cur.id} is still going`);
+      return reply.status(202).send(runDoc(first));
+    },
+  );
+}
