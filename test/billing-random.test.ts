@@ -169,6 +169,8 @@ function generate(seed: number, spec: AccountSpec): Ev[] {
 // ---------------------------------------------------------------- the reference
 
 const ms = (e: Ev) => Date.parse(e.occurred_at);
+type Timed = Ev & { t: number };
+const timed = (e: Ev): Timed => ({ ...e, t: ms(e) });
 const byTimeThenId = (a: { t: number; id: string }, b: { t: number; id: string }) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 interface RefItem {
@@ -182,7 +184,7 @@ interface RefItem {
 /** SPEC.md "Billing", the plain way. */
 function reference(all: Ev[], account: string) {
   const evs = all.filter((e) => e.account_id === account);
-  const plans = evs.filter((e) => e.type === 'plan.changed').map((e) => ({ ...e, t: ms(e) })).sort(byTimeThenId);
+  const plans = evs.filter((e) => e.type === 'plan.changed').map(timed).sort(byTimeThenId);
   const tz = plans.length ? ((plans[plans.length - 1].timezone as string) ?? 'Asia/Jakarta') : 'Asia/Jakarta';
   const off = OFFSET_H[tz] * HOUR;
   const monthOf = (t: number) => new Date(t + off).toISOString().slice(0, 7);
@@ -195,7 +197,7 @@ function reference(all: Ev[], account: string) {
   };
 
   // Conversations: per WhatsApp contact, messages in order (time, inbound first, id).
-  const messages = evs.filter((e) => e.type === 'message').map((e) => ({ ...e, t: ms(e) }));
+  const messages = evs.filter((e) => e.type === 'message').map(timed);
   const conversations: Array<{ t: number; id: string; category: 'service' | 'initiated' }> = [];
   const contacts = [...new Set(messages.filter((m) => m.channel === 'whatsapp').map((m) => m.contact_id as string))];
   for (const c of contacts) {
