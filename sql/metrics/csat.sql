@@ -1,29 +1,28 @@
 -- CSAT (SPEC): the latest csat.submitted of each room, counted in the bucket of its own
 -- time when that is in [lo, hi) (a room answering twice counts once, with its latest
--- score); and, for the response rate, the rooms with a csat.requested in the bucket
--- (a room asked twice in one bucket counts once).
+-- score); and, for the response rate, the rooms with a csat.requested in the bucket (a
+-- room asked twice in one bucket counts once). Rows per (bucket, group, score): score 1-5
+-- counts answers, score 0 counts rooms asked; csat.ts derives the rest.
 -- Per agent: the survey's agent, else the room's (csat_agent), for answers and requests
 -- alike, so an agent's rate compares its own answers with its own requests.
 -- Reads room_facts; {{...}} are fixed fragments (sql/metrics/fragments.ts).
 SELECT
     bucket,
     grp,
-    countIf(answer_bucket = bucket) AS responses,
-    avgIf(csat_score, answer_bucket = bucket) AS avg_score,
-    countIf(answer_bucket = bucket AND csat_score >= 4) AS satisfied,
-    sumMapIf(map(toString(csat_score), toUInt64(1)), answer_bucket = bucket) AS scores,
-    countIf(has(request_buckets, bucket)) AS requested
+    score,
+    count() AS n
 FROM
 (
     SELECT
         {{group csat_agent}} AS grp,
-        csat_score,
-        if(csat_at >= {lo:DateTime64(3, 'UTC')} AND csat_at < {hi:DateTime64(3, 'UTC')}, {{bucket csat_at}}, NULL) AS answer_bucket,
-        arrayDistinct(arrayMap(x -> {{bucket x}}, arrayFilter(x -> x >= {lo:DateTime64(3, 'UTC')} AND x < {hi:DateTime64(3, 'UTC')}, csat_requested))) AS request_buckets
+        arrayConcat(
+            if(csat_at >= {lo:DateTime64(3, 'UTC')} AND csat_at < {hi:DateTime64(3, 'UTC')}, [({{bucket csat_at}}, csat_score)], []),
+            arrayMap(b -> (b, toUInt8(0)), arrayDistinct(arrayMap(x -> {{bucket x}}, arrayFilter(x -> x >= {lo:DateTime64(3, 'UTC')} AND x < {hi:DateTime64(3, 'UTC')}, csat_requested))))
+        ) AS events
     FROM room_facts
     WHERE ((csat_at >= {lo:DateTime64(3, 'UTC')} AND csat_at < {hi:DateTime64(3, 'UTC')})
            OR arrayExists(x -> x >= {lo:DateTime64(3, 'UTC')} AND x < {hi:DateTime64(3, 'UTC')}, csat_requested))
       AND {{filter csat_agent}}
 )
-ARRAY JOIN arrayDistinct(arrayConcat(request_buckets, if(answer_bucket IS NULL, [], [assumeNotNull(answer_bucket)]))) AS bucket
-GROUP BY bucket, grp
+ARRAY JOIN events.1 AS bucket, events.2 AS score
+GROUP BY bucket, grp, score

@@ -20,27 +20,29 @@ export const emptyCsat = (): Csat => ({ responses: 0, avg_score: null, csat_pct:
 interface Raw {
   bucket: number;
   grp: string;
-  responses: number;
-  avg_score: number;
-  satisfied: number;
-  scores: Record<string, number>;
-  requested: number;
+  /** 1-5: answers with that score; 0: rooms asked */
+  score: number;
+  n: number;
 }
 
 export async function csatRows(db: Db, f: MetricFilters, shape: Shape = {}): Promise<Array<Row<Csat>>> {
   const rows = await runMetricSql<Raw>(db, 'csat.sql', f, shape);
-  return rows.map((r) => ({
-    bucket: r.bucket,
-    key: groupKey(shape, r.grp),
-    value: {
-      responses: r.responses,
-      avg_score: r.responses ? r.avg_score : null,
-      csat_pct: r.responses ? (100 * r.satisfied) / r.responses : null,
-      scores: fixedKeys(SCORES, r.scores),
-      response_rate: r.requested ? (100 * r.responses) / r.requested : null,
-      requested: r.requested,
-    },
-  }));
+  const out = new Map<string, Row<Csat>>();
+  for (const r of rows) {
+    const id = `${r.bucket}\u0000${r.grp}`;
+    let row = out.get(id);
+    if (!row) out.set(id, (row = { bucket: r.bucket, key: groupKey(shape, r.grp), value: emptyCsat() }));
+    if (r.score === 0) row.value.requested += r.n;
+    else row.value.scores[String(r.score) as (typeof SCORES)[number]] += r.n;
+  }
+  for (const { value: c } of out.values()) {
+    const n = SCORES.reduce((a, k) => a + c.scores[k], 0);
+    c.responses = n;
+    c.avg_score = n ? SCORES.reduce((a, k) => a + Number(k) * c.scores[k], 0) / n : null;
+    c.csat_pct = n ? (100 * (c.scores['4'] + c.scores['5'])) / n : null;
+    c.response_rate = c.requested ? (100 * n) / c.requested : null;
+  }
+  return [...out.values()];
 }
 
 export async function csat(db: Db, f: MetricFilters): Promise<Csat> {

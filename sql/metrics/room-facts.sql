@@ -45,10 +45,11 @@ SELECT
     if(reply_candidate_ >= toDateTime64('2299-12-31 00:00:00', 3, 'UTC'), NULL, reply_candidate_) AS first_response_at,
     csat_requests AS csat_requested,
     substring(csat, position(csat, '\0') + 1) AS csat_payload_,
-    csat_at,
-    if(csat = '', 0, toUInt8(substring(csat_payload_, 1, 1))) AS csat_score,
-    substring(csat_payload_, 6, toUInt32OrZero(substring(csat_payload_, 2, 4))) AS csat_own_agent_,
-    substring(csat_payload_, 6 + length(csat_own_agent_)) AS csat_comment,
+    -- csat_code: the latest answer's time and score; the string: its agent and comment
+    if(csat_code = 0, NULL, fromUnixTimestamp64Milli(toInt64(bitShiftRight(csat_code, 18)) - 2208988800000, 'UTC')) AS csat_at,
+    toUInt8(bitAnd(csat_code, 7)) AS csat_score,
+    substring(csat_payload_, 5, toUInt32OrZero(substring(csat_payload_, 1, 4))) AS csat_own_agent_,
+    substring(csat_payload_, 5 + length(csat_own_agent_)) AS csat_comment,
     -- SPEC: the survey's own agent_id, else the room's resolving or last assigned agent
     if(csat_own_agent_ != '', csat_own_agent_, agent) AS csat_agent,
     -- SPEC response time: latest resolve minus first assignment; a room first assigned

@@ -1,8 +1,6 @@
--- The rooms drill-down: rooms started in [lo, hi), one row each, filtered, sorted by
--- {{sort_key}} (a whitelisted column, negated for descending order; rooms without a
--- value last) then room_id, and paged by keyset: {{after}} keeps the rows after the
--- cursor's (sort_null, sort_key, room_id). Optional filters are off at -1 / 0.
--- Reads room_facts; {{...}} are fixed fragments (sql/metrics/fragments.ts, rooms.ts).
+-- The rooms drill-down, step 2: every column of the page's rooms ({ids}, from
+-- rooms-page.sql). room_id is the table's key, so only the granules holding them are read.
+-- Reads room_facts (sql/metrics/query.ts puts it in front).
 SELECT
     room_id,
     toUnixTimestamp64Milli(start_at) AS started_ms,
@@ -15,15 +13,6 @@ SELECT
     toUnixTimestamp64Milli(resolved_at) AS resolved_ms,
     response_ms,
     csat_score,
-    csat_comment,
-    {{sort_key}} AS sort_key,
-    isNull(sort_key) AS sort_null
+    csat_comment
 FROM room_facts
-WHERE start_at >= {lo:DateTime64(3, 'UTC')} AND start_at < {hi:DateTime64(3, 'UTC')}
-  AND {{filter agent}}
-  AND ({min_response_ms:Int64} < 0 OR response_ms >= {min_response_ms:Int64})
-  AND ({max_csat:UInt8} = 0 OR (csat_score >= 1 AND csat_score <= {max_csat:UInt8}))
-  AND ({resolved:Int8} < 0 OR toInt8(resolved_at IS NOT NULL) = {resolved:Int8})
-  AND {{after}}
-ORDER BY sort_null, sort_key, room_id
-LIMIT {limit:UInt32}
+WHERE room_id IN (SELECT arrayJoin({ids:Array(String)}))

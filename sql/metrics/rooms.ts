@@ -47,6 +47,12 @@ export interface RoomRow {
   csat_comment: string | null;
 }
 
+interface PageRaw {
+  room_id: string;
+  sort_key: number | null;
+  sort_null: number;
+}
+
 interface Raw {
   room_id: string;
   started_ms: number;
@@ -60,8 +66,6 @@ interface Raw {
   response_ms: number | null;
   csat_score: number;
   csat_comment: string;
-  sort_key: number | null;
-  sort_null: number;
 }
 
 export class BadCursorError extends Error {}
@@ -90,10 +94,14 @@ export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {
     Object.assign(params, { c_null: c.n, c_key: c.k, c_room: c.r });
   }
   const sortKey = `${desc ? '-' : ''}toInt64(${SORT_KEY[column]})`;
-  const rows = await runMetricSql<Raw>(db, 'rooms.sql', f, {}, { params, fragments: { sort_key: sortKey, after } });
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  const next = rows.length > limit && last ? encodeCursor({ s: sort, n: last.sort_null, k: last.sort_key ?? 0, r: last.room_id }) : null;
+  // Step 1 picks the page from cheap columns; step 2 reads the page's rooms in full by key.
+  const keys = await runMetricSql<PageRaw>(db, 'rooms-page.sql', f, {}, { params, fragments: { sort_key: sortKey, after } });
+  const onPage = keys.slice(0, limit);
+  const last = onPage[onPage.length - 1];
+  const next = keys.length > limit && last ? encodeCursor({ s: sort, n: last.sort_null, k: last.sort_key ?? 0, r: last.room_id }) : null;
+  const full = onPage.length ? await runMetricSql<Raw>(db, 'rooms.sql', f, {}, { params: { ids: onPage.map((k) => k.room_id) } }) : [];
+  const byId = new Map(full.map((r) => [r.room_id, r]));
+  const page = onPage.map((k) => byId.get(k.room_id)!).filter(Boolean);
   return {
     rooms: page.map((r) => ({
       room_id: r.room_id,

@@ -18,19 +18,24 @@ export const emptyTotalChats = (): TotalChats => ({
 interface Raw {
   bucket: number;
   grp: string;
-  total_chats: number;
-  by_origin: Record<string, number>;
-  by_channel: Record<string, number>;
+  origin: string;
+  channel: string;
+  rooms: number;
 }
 
 /** Total chats per bucket / group of `shape` (only buckets and groups with rooms). */
 export async function totalChatsRows(db: Db, f: MetricFilters, shape: Shape = {}): Promise<Array<Row<TotalChats>>> {
   const rows = await runMetricSql<Raw>(db, 'total-chats.sql', f, shape);
-  return rows.map((r) => ({
-    bucket: r.bucket,
-    key: groupKey(shape, r.grp),
-    value: { total_chats: r.total_chats, chats_by_origin: fixedKeys(ORIGINS, r.by_origin), chats_by_channel: fixedKeys(CHANNELS, r.by_channel) },
-  }));
+  const out = new Map<string, Row<TotalChats>>();
+  for (const r of rows) {
+    const id = `${r.bucket}\u0000${r.grp}`;
+    let row = out.get(id);
+    if (!row) out.set(id, (row = { bucket: r.bucket, key: groupKey(shape, r.grp), value: emptyTotalChats() }));
+    row.value.total_chats += r.rooms;
+    if (r.origin in row.value.chats_by_origin) row.value.chats_by_origin[r.origin as Origin] += r.rooms;
+    if (r.channel in row.value.chats_by_channel) row.value.chats_by_channel[r.channel as Channel] += r.rooms;
+  }
+  return [...out.values()];
 }
 
 /** Total chats over the whole window [from, to). */
