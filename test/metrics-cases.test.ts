@@ -234,6 +234,33 @@ describe('origins and room start', () => {
   });
 });
 
+describe('a time zone with daylight saving', () => {
+  const A = 'dst';
+  // New York leaves daylight saving on Sunday 1 November 2026 at 02:00 (-04:00 -> -05:00).
+  it('days are local days (one of 25 hours), hours are listed once each, dates are local midnights', async () => {
+    await post([
+      ev(A, 'message', '10-31T23:30', { room_id: 'n1', channel: 'email', contact_id: 'x', direction: 'inbound' }),
+      { ...ev(A, 'message', '', { room_id: 'n2', channel: 'email', contact_id: 'x', direction: 'inbound' }), occurred_at: '2026-11-01T05:30:00Z' }, // 01:30 EDT
+      { ...ev(A, 'message', '', { room_id: 'n3', channel: 'email', contact_id: 'x', direction: 'inbound' }), occurred_at: '2026-11-01T06:30:00Z' }, // 01:30 EST
+      { ...ev(A, 'message', '', { room_id: 'n4', channel: 'email', contact_id: 'x', direction: 'inbound' }), occurred_at: '2026-11-02T04:59:59.999Z' }, // 23:59:59.999 EST
+    ]);
+    const tz = 'America/New_York';
+    const day = await get(`/api/v1/accounts/${A}/metrics/timeseries?metric=total_chats&interval=day&from=2026-10-31&to=2026-11-03&tz=${tz}`);
+    expect(day.period).toMatchObject({ from: '2026-10-31T00:00:00.000-04:00', to: '2026-11-03T00:00:00.000-05:00' });
+    expect(day.buckets.map((b: { start: string; total_chats: number }) => [b.start, b.total_chats])).toEqual([
+      ['2026-10-31T00:00:00.000-04:00', 1], // n1: 23:30 Jakarta on the 31st = 12:30 EDT on the 31st
+      ['2026-11-01T00:00:00.000-04:00', 3], // n2, n3 and n4 (the 1st lasts 25 hours)
+      ['2026-11-02T00:00:00.000-05:00', 0],
+    ]);
+    const hour = await get(`/api/v1/accounts/${A}/metrics/timeseries?metric=total_chats&interval=hour&from=2026-11-01&to=2026-11-02&tz=${tz}`);
+    expect(hour.buckets).toHaveLength(25);
+    expect(hour.buckets.slice(1, 3).map((b: { start: string; total_chats: number }) => [b.start, b.total_chats])).toEqual([
+      ['2026-11-01T01:00:00.000-04:00', 1],
+      ['2026-11-01T01:00:00.000-05:00', 1],
+    ]);
+  });
+});
+
 describe('CSAT', () => {
   const A = 'cs';
   const OCT = `/api/v1/accounts/${A}/metrics/summary?from=2026-10-01&to=2026-11-01`;
