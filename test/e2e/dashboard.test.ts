@@ -149,6 +149,20 @@ describe('filters live in the URL', () => {
     expect(await text('[data-testid=kpi-total-chats-value]')).toBe('7');
   });
 
+  it('the agent list offers the period\'s agents; choosing one narrows the numbers', async () => {
+    await open(`/overview?${OCTOBER}`);
+    await settled();
+    await page.locator('[data-testid=filter-agents] summary').click();
+    await page.getByRole('checkbox', { name: 'agent1' }).check();
+    await page.waitForURL(/agent=agent1/);
+    await settled();
+    // agent1 resolved r1 and r5.
+    expect(await text('[data-testid=kpi-total-chats-value]')).toBe('2');
+    expect(await page.getByRole('checkbox', { name: 'agent3' }).count()).toBe(1);
+    await page.goBack();
+    await page.waitForURL((u) => !u.search.includes('agent='));
+  });
+
   it('a preset replaces the custom range in the URL', async () => {
     await page.locator('button[data-range="7d"]').click();
     await page.waitForURL(/range=7d/);

@@ -42,13 +42,20 @@ export function barChart(categories: string[], series: SeriesSpec[], fmt: (v: nu
 }
 
 /** Lines over categories (gaps where a value is null: a bucket with no rooms has no average). */
-export function lineChart(categories: string[], series: SeriesSpec[], fmt: (v: number) => string, opts: { min?: number; max?: number } = {}): ChartOption {
+export function lineChart(categories: string[], series: SeriesSpec[], fmt: (v: number) => string, opts: { min?: number; max?: number; step?: number } = {}): ChartOption {
   return {
     grid: { ...grid, top: series.length > 1 ? 36 : 12 },
     legend: series.length > 1 ? legend(series.map((s) => s.name)) : undefined,
     tooltip: { trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? fmt(v) : '—') },
     xAxis: { type: 'category', data: categories, boundaryGap: false, axisLabel: { fontSize: 11, hideOverlap: true } },
-    yAxis: { type: 'value', min: opts.min, max: opts.max, axisLabel: { formatter: (v: number) => fmt(v), fontSize: 11 } },
+    yAxis: {
+      type: 'value',
+      min: opts.min,
+      // With a fixed step the top is the next whole step, so the last label is round too.
+      max: opts.max ?? (opts.step ? (e: { max: number }) => Math.max(opts.step!, Math.ceil(e.max / opts.step!) * opts.step!) : undefined),
+      interval: opts.step,
+      axisLabel: { formatter: (v: number) => fmt(v), fontSize: 11 },
+    },
     series: series.map((s) => ({
       type: 'line' as const,
       id: s.id,
@@ -80,4 +87,11 @@ export function heatmapChart(rows: string[], cols: string[], cells: Array<[numbe
     visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, itemWidth: 10, textStyle: { fontSize: 10 }, inRange: { color: ['#eef2ff', '#1d4ed8'] } },
     series: [{ type: 'heatmap', name, data: cells, emphasis: { itemStyle: { borderColor: '#111', borderWidth: 1 } } }],
   };
+}
+
+const DURATION_STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+
+/** A tick step for a seconds axis that reads as round durations (5 m, 30 m, 1 h...): at most 5 ticks up to `max`. */
+export function durationStep(max: number): number {
+  return DURATION_STEPS.find((s) => max / s <= 5) ?? Math.ceil(max / 5 / 604800) * 604800;
 }

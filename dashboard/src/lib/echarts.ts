@@ -7,18 +7,16 @@ import { BarChart, HeatmapChart, LineChart, type BarSeriesOption, type HeatmapSe
 import {
   GridComponent,
   LegendComponent,
-  MarkLineComponent,
   TooltipComponent,
   VisualMapComponent,
   type GridComponentOption,
   type LegendComponentOption,
-  type MarkLineComponentOption,
   type TooltipComponentOption,
   type VisualMapComponentOption,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, MarkLineComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 export type ChartOption = echarts.ComposeOption<
   | BarSeriesOption
@@ -28,7 +26,6 @@ export type ChartOption = echarts.ComposeOption<
   | LegendComponentOption
   | TooltipComponentOption
   | VisualMapComponentOption
-  | MarkLineComponentOption
 >;
 
 export { echarts };

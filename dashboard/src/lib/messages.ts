@@ -60,6 +60,7 @@ export const en = {
   error_title: 'Could not load this panel.',
   retry: 'Retry',
   vs_previous: 'vs previous period',
+  period_vs: '{period}, compared with {previous}',
   previous_value: 'previous: {value}',
   open_rooms: 'Open the rooms behind this',
   // KPIs
@@ -241,6 +242,7 @@ export const id: Record<MessageKey, string> = {
   error_title: 'Panel ini gagal dimuat.',
   retry: 'Coba lagi',
   vs_previous: 'dibanding periode sebelumnya',
+  period_vs: '{period}, dibanding {previous}',
   previous_value: 'sebelumnya: {value}',
   open_rooms: 'Buka ruang obrolan di balik angka ini',
   kpi_total_chats: 'Total obrolan',

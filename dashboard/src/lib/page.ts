@@ -11,6 +11,4 @@ export interface PageProps {
   zone: string;
   /** The account's own time zone: billing months are calendar months there. */
   accountTz: string;
-  /** Pages that know the agents of the period offer them to the filter bar. */
-  setAgentOptions: (agents: string[]) => void;
 }
