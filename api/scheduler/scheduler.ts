@@ -9,7 +9,7 @@ import { allSchedules, expiredRuns, getSchedule, lastScheduledFor, runningRuns, 
 import { DEFAULT_WEBHOOK, type WebhookOptions } from './webhook.ts';
 
 export interface SchedulerOptions {
-  /** Base of the download links in webhooks; default PUBLIC_URL, else http://HOST:PORT. */
+  /** Base of the download links in webhooks when PUBLIC_URL is not set; default http://HOST:PORT. */
   baseUrl?: string;
   webhook?: Partial<Omit<WebhookOptions, 'signal'>>;
   /** How often schedules changed through other instances are picked up, ms (default 30 s). */
@@ -62,7 +62,7 @@ export class Scheduler {
 
   private resolve(o: SchedulerOptions) {
     return {
-      baseUrl: o.baseUrl ?? process.env.PUBLIC_URL ?? `http://${this.config.host}:${this.config.port}`,
+      baseUrl: process.env.PUBLIC_URL || o.baseUrl || `http://${this.config.host}:${this.config.port}`,
       webhook: { ...DEFAULT_WEBHOOK, ...o.webhook },
       syncEveryMs: o.syncEveryMs ?? 30_000,
       retentionEveryMs: o.retentionEveryMs ?? 3_600_000,
