@@ -79,8 +79,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('auth', null as never);
   installErrorHandler(app);
   // Every answer names its request: dead letters are filed under it (GET /api/v1/rejected?request_id=).
+  // While closing (SIGTERM), answers in flight end their connection: a keep-alive socket
+  // would otherwise hold the shutdown open until the client lets go.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   await installSecurity(app, opts.config);

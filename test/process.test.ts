@@ -82,6 +82,23 @@ describe('the server process', () => {
     expect(await countDemo(server.url)).toBeLessThan(500);
   });
 
+  test('SIGTERM during an ingest: the request in flight is finished and acknowledged, then the server stops', async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) =>
+      JSON.stringify({ id: `t${i}`, type: 'csat.requested', account_id: 'term', occurred_at: '2026-10-01T00:00:00Z', room_id: `r${i}` }),
+    ).join('\n');
+    const pending = fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${BENCH_ADMIN_KEY}` }, body: lines });
+    await new Promise((r) => setTimeout(r, 150));
+    server.child.kill('SIGTERM');
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect((await res.json()).accepted).toBe(60_000);
+    await server.stop();
+    expect(server.child.exitCode).toBe(0);
+    server = await startServerProcess({ dataDir, port });
+    const r = await fetch(`${server.url}/api/v1/admin/accounts/term/checksum`, { headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}` } });
+    expect((await r.json()).events).toBe(60_000);
+  });
+
   test('SIGTERM stops the server cleanly and frees the data directory', async () => {
     await server.stop('SIGTERM');
     expect(server.child.exitCode).toBe(0);
