@@ -4,9 +4,8 @@ import { checkInterval, FilterQuery, parseFilters, period, type FilterInput } fr
 import { rfc3339In } from '../zoned-time.ts';
 import { roomsHeatmap } from '../../sql/metrics/heatmap.ts';
 import { metricSeries, type SeriesMetric } from '../../sql/metrics/series.ts';
-import { summaryBy, summaryWithPrevious } from '../../sql/metrics/summary.ts';
+import { emptySummary, summaryBy, summaryWithPrevious } from '../../sql/metrics/summary.ts';
 import { CHANNELS, type Interval } from '../../sql/metrics/types.ts';
-import { emptySummary } from '../../sql/metrics/summary.ts';
 import {
   AccountParams,
   AgentsResponse,
