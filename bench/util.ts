@@ -134,11 +134,11 @@ export async function postFile(url: string, key: string, file: string, opts: { l
  * A running server on the 10M-event store, loaded once through HTTP and then reused
  * (.bench/store-<events>). Used by the query and billing benchmarks.
  */
-export async function benchServer(events = 10_000_000, port = 18_080): Promise<ServerProcess> {
+export async function benchServer(events = 10_000_000, port = 18_080, env: Record<string, string> = {}): Promise<ServerProcess> {
   const dataDir = path.join(BENCH_DIR, `store-${events}`);
   const loaded = path.join(dataDir, 'loaded.ok');
   const file = await fleetFile(events);
-  const server = await startServerProcess({ dataDir, port });
+  const server = await startServerProcess({ dataDir, port, env });
   if (!fs.existsSync(loaded)) {
     const r = await postFile(server.url, BENCH_ADMIN_KEY, file);
     console.error(`loaded ${r.accepted} events in ${r.seconds.toFixed(1)} s (${Math.round(r.accepted / r.seconds)} events/s)`);
