@@ -22,23 +22,23 @@ const file = path.join(BENCH_DIR, 'load-ingest.ndjson');
 if (!fs.existsSync(file)) {
   await writeNdjson(file, generateFleet({ seed: 99, accounts: 5, totalEvents: 3_000_000, from: new Date('2027-01-01T00:00:00+07:00'), to: new Date('2027-03-01T00:00:00+07:00') }));
 }
-const ac = new AbortController();
 let ingested = 0;
 const t0 = performance.now();
 const ingest = importStream(openInput(file), {
   url: server.url,
   key: BENCH_ADMIN_KEY,
   onProgress: (p) => {
-    ingested = p.accepted + p.duplicates;
-    if (performance.now() - t0 > seconds * 1000) ac.abort();
+    if (performance.now() - t0 <= seconds * 1000) ingested = p.accepted + p.duplicates;
   },
 }).catch(() => undefined);
 
 const url = `${server.url}/api/v1/accounts/acct-01/metrics/summary?from=2026-10-01&to=2026-11-01`;
 const result = await autocannon({ url, connections: Number(values.connections), duration: seconds, headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}` } });
-const ingestSeconds = (performance.now() - t0) / 1000;
+const ingestSeconds = Math.min(seconds, (performance.now() - t0) / 1000);
 const ingestedDuringLoad = ingested;
-await Promise.race([ingest, new Promise((r) => setTimeout(r, 1000))]);
+// The import may still run; the numbers above are those of the load window. Stopping the
+// server ends it (its retries give up when the process exits).
+void ingest;
 await server.stop();
 
 const out = {
