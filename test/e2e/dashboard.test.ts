@@ -223,6 +223,42 @@ describe('drill-down', () => {
   });
 });
 
+describe('exports', () => {
+  it('downloads a report as Excel for the filters shown', async () => {
+    await open(`/exports?${OCTOBER}`);
+    await settled();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=download-overview]').click()]);
+    expect(download.suggestedFilename()).toBe('demo-overview-2026-10-01-to-2026-10-31.xlsx');
+    const file = await download.path();
+    // An .xlsx is a zip archive.
+    expect((await import('node:fs')).readFileSync(file).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('lists the schedules, and Run now starts a run that appears with its file', async () => {
+    const created = await page.request.post(`${s.url}/api/v1/accounts/demo/schedules`, {
+      headers: { authorization: `Bearer ${s.demoKey}` },
+      data: { report: 'rooms', cron: '0 7 * * 1', period: 'last_week' },
+    });
+    expect(created.status()).toBe(201);
+    await open(`/exports?${OCTOBER}`);
+    await settled();
+    const schedules = page.locator('[data-testid=schedules] tbody tr');
+    expect(await schedules.count()).toBe(1);
+    expect(await schedules.first().innerText()).toContain('0 7 * * 1');
+    await page.getByRole('button', { name: 'Run now' }).click();
+    const runs = page.locator('[data-testid=runs] tbody tr');
+    await runs.first().waitFor();
+    // The run finishes in the background; Refresh until it has its file.
+    for (let i = 0; i < 30 && !(await page.locator('[data-testid=runs] a[download]').count()); i++) {
+      await page.waitForTimeout(500);
+      await page.locator('[data-testid=runs]').getByRole('button', { name: 'Refresh' }).click();
+      await settled();
+    }
+    expect(await page.locator('[data-testid=runs] a[download]').count()).toBe(1);
+    await screenshot(page, 'exports');
+  });
+});
+
 describe('states', () => {
   it('a panel that fails says so and retries', async () => {
     let fail = true;

@@ -67,3 +67,14 @@ export const getLedger = (account: string, from: string, to: string, interval: '
   api<Ledger>(acct(account, 'billing/ledger', new URLSearchParams({ from, to, interval })), { signal });
 export const getConversations = (account: string, month: string, offset: number, limit: number, signal?: AbortSignal) =>
   api<ConversationPage>(acct(account, 'billing/conversations', new URLSearchParams({ month, offset: String(offset), limit: String(limit) })), { signal });
+
+// Exports: the report names and the schedule and run documents of the exports work.
+export type { Report } from '../../../api/export/report.ts';
+export type { RunDoc, ScheduleDoc } from '../../../api/scheduler/docs.ts';
+import type { RunDoc, ScheduleDoc } from '../../../api/scheduler/docs.ts';
+
+export const getSchedules = (account: string, signal?: AbortSignal) => api<{ schedules: ScheduleDoc[] }>(acct(account, 'schedules'), { signal });
+export const getRuns = (account: string, signal?: AbortSignal) =>
+  api<{ runs: RunDoc[]; next_before: string | null }>(acct(account, 'exports', new URLSearchParams({ limit: '50' })), { signal });
+/** Starts a schedule's run now (a POST: the CSRF header goes with it, see api.ts). */
+export const runSchedule = (account: string, id: string) => api<RunDoc>(acct(account, `schedules/${encodeURIComponent(id)}/run`), { method: 'POST' });
