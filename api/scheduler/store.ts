@@ -74,20 +74,45 @@ export const newRunId = () => `run_${Date.now().toString(36).padStart(9, '0')}${
 const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 const chTimeOrNull = (ms: number | null) => (ms === null ? null : chTime(ms));
 
-const SCHEDULE_COLUMNS = `account_id, id, report, format, cron, tz, period, filters, webhook_url, webhook_secret, enabled, deleted,
-  toUnixTimestamp64Milli(created_at) AS created_at, toUnixTimestamp64Milli(armed_at) AS armed_at,
-  toUnixTimestamp64Milli(updated_at) AS updated_at, version`;
+// Times come back as ClickHouse text and are turned into unix ms here (fromSchedule /
+// fromRun). No "toUnixTimestamp64Milli(x) AS x" in the SELECT: an alias named like its
+// column replaces the column in WHERE, and a time filter would then compare numbers.
+const SCHEDULE_COLUMNS = 'account_id, id, report, format, cron, tz, period, filters, webhook_url, webhook_secret, enabled, deleted, created_at, armed_at, updated_at, version';
+const RUN_COLUMNS = `account_id, id, schedule_id, report, format, trigger, status, scheduled_for, period_from, period_to, tz, started_at, finished_at,
+  rows, bytes, file, file_deleted_at, error, webhook_status, webhook_attempts, webhook_error, version`;
 
-const RUN_COLUMNS = `account_id, id, schedule_id, report, format, trigger, status,
-  toUnixTimestamp64Milli(scheduled_for) AS scheduled_for, toUnixTimestamp64Milli(period_from) AS period_from,
-  toUnixTimestamp64Milli(period_to) AS period_to, tz, toUnixTimestamp64Milli(started_at) AS started_at,
-  toUnixTimestamp64Milli(finished_at) AS finished_at, rows, bytes, file, toUnixTimestamp64Milli(file_deleted_at) AS file_deleted_at,
-  error, webhook_status, webhook_attempts, webhook_error, version`;
+/** "YYYY-MM-DD hh:mm:ss.mmm" (UTC) as unix ms. */
+const ms = (v: unknown): number => Date.parse(String(v).replace(' ', 'T') + 'Z');
+const msOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : ms(v));
+
+type Raw<T> = { [K in keyof T]: unknown };
+
+const fromSchedule = (r: Raw<ScheduleRow>): ScheduleRow => ({
+  ...(r as ScheduleRow),
+  enabled: Boolean(r.enabled),
+  deleted: Boolean(r.deleted),
+  created_at: ms(r.created_at),
+  armed_at: ms(r.armed_at),
+  updated_at: ms(r.updated_at),
+  version: Number(r.version),
+});
+
+const fromRun = (r: Raw<RunRow>): RunRow => ({
+  ...(r as RunRow),
+  scheduled_for: msOrNull(r.scheduled_for),
+  period_from: ms(r.period_from),
+  period_to: ms(r.period_to),
+  started_at: ms(r.started_at),
+  finished_at: msOrNull(r.finished_at),
+  file_deleted_at: msOrNull(r.file_deleted_at),
+  rows: Number(r.rows),
+  bytes: Number(r.bytes),
+  webhook_attempts: Number(r.webhook_attempts),
+  version: Number(r.version),
+});
 
 /** 64-bit integers as JSON numbers: ms, versions (µs) and byte counts stay below 2^53. */
 const SETTINGS = { output_format_json_quote_64bit_integers: 0 };
-
-const fixSchedule = (r: ScheduleRow): ScheduleRow => ({ ...r, enabled: Boolean(r.enabled), deleted: Boolean(r.deleted) });
 
 export async function saveSchedule(db: Db, row: Omit<ScheduleRow, 'version'>): Promise<ScheduleRow> {
   const full = { ...row, version: nextVersion() };
@@ -100,27 +125,27 @@ export async function saveSchedule(db: Db, row: Omit<ScheduleRow, 'version'>): P
 }
 
 export async function getSchedule(db: Db, account: string, id: string): Promise<ScheduleRow | null> {
-  const rows = await db.query<ScheduleRow>(
+  const rows = await db.query<Raw<ScheduleRow>>(
     `SELECT ${SCHEDULE_COLUMNS} FROM export_schedules FINAL WHERE account_id = {account:String} AND id = {id:String} AND NOT deleted`,
     { account, id },
     SETTINGS,
   );
-  return rows.length ? fixSchedule(rows[0]) : null;
+  return rows.length ? fromSchedule(rows[0]) : null;
 }
 
 export async function listSchedules(db: Db, account: string): Promise<ScheduleRow[]> {
-  const rows = await db.query<ScheduleRow>(
+  const rows = await db.query<Raw<ScheduleRow>>(
     `SELECT ${SCHEDULE_COLUMNS} FROM export_schedules FINAL WHERE account_id = {account:String} AND NOT deleted ORDER BY created_at, id`,
     { account },
     SETTINGS,
   );
-  return rows.map(fixSchedule);
+  return rows.map(fromSchedule);
 }
 
 /** Every account's schedules, deleted ones included (the scheduler disarms those). */
 export async function allSchedules(db: Db): Promise<ScheduleRow[]> {
-  const rows = await db.query<ScheduleRow>(`SELECT ${SCHEDULE_COLUMNS} FROM export_schedules FINAL`, {}, SETTINGS);
-  return rows.map(fixSchedule);
+  const rows = await db.query<Raw<ScheduleRow>>(`SELECT ${SCHEDULE_COLUMNS} FROM export_schedules FINAL`, {}, SETTINGS);
+  return rows.map(fromSchedule);
 }
 
 export async function saveRun(db: Db, run: RunRow): Promise<RunRow> {
@@ -144,13 +169,13 @@ export async function saveRun(db: Db, run: RunRow): Promise<RunRow> {
 }
 
 export async function getRun(db: Db, account: string, id: string): Promise<RunRow | null> {
-  const rows = await db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM export_runs FINAL WHERE account_id = {account:String} AND id = {id:String}`, { account, id }, SETTINGS);
-  return rows[0] ?? null;
+  const rows = await db.query<Raw<RunRow>>(`SELECT ${RUN_COLUMNS} FROM export_runs FINAL WHERE account_id = {account:String} AND id = {id:String}`, { account, id }, SETTINGS);
+  return rows.length ? fromRun(rows[0]) : null;
 }
 
 /** An account's runs, newest first; `before` is the id of the last run of the previous page. */
 export async function listRuns(db: Db, account: string, opts: { scheduleId?: string; status?: string; limit: number; before?: string }): Promise<RunRow[]> {
-  return db.query<RunRow>(
+  const rows = await db.query<Raw<RunRow>>(
     `SELECT ${RUN_COLUMNS} FROM export_runs FINAL
      WHERE account_id = {account:String}
        AND ({schedule:String} = '' OR schedule_id = {schedule:String})
@@ -160,6 +185,7 @@ export async function listRuns(db: Db, account: string, opts: { scheduleId?: str
     { account, schedule: opts.scheduleId ?? '', status: opts.status ?? '', before: opts.before ?? '', limit: opts.limit },
     SETTINGS,
   );
+  return rows.map(fromRun);
 }
 
 /** Latest fire a schedule's runs were for (interrupted runs left out: they did not happen), unix ms or null. */
@@ -175,18 +201,20 @@ export async function lastScheduledFor(db: Db, account: string, scheduleId: stri
 
 /** Runs still marked running, of one schedule or (no id) of every schedule. */
 export async function runningRuns(db: Db, scheduleId?: string): Promise<RunRow[]> {
-  return db.query<RunRow>(
+  const rows = await db.query<Raw<RunRow>>(
     `SELECT ${RUN_COLUMNS} FROM export_runs FINAL WHERE status = 'running' AND ({id:String} = '' OR schedule_id = {id:String})`,
     { id: scheduleId ?? '' },
     SETTINGS,
   );
+  return rows.map(fromRun);
 }
 
 /** Runs whose file is older than `cutoff` (unix ms) and still on disk. */
 export async function expiredRuns(db: Db, cutoff: number): Promise<RunRow[]> {
-  return db.query<RunRow>(
+  const rows = await db.query<Raw<RunRow>>(
     `SELECT ${RUN_COLUMNS} FROM export_runs FINAL WHERE file != '' AND started_at < {cutoff:DateTime64(3, 'UTC')}`,
     { cutoff: chTime(cutoff) },
     SETTINGS,
   );
+  return rows.map(fromRun);
 }
