@@ -25,7 +25,8 @@ async function open(path: string) {
 
 /** Waits until no panel is loading and every chart panel has drawn. */
 async function settled() {
-  await page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"], [role="status"] .spinner').length === 0, undefined, { timeout: 30_000 });
+  // Every loading indicator (the boot line, a page being fetched, a panel) is a role=status.
+  await page.waitForFunction(() => document.querySelector('main') !== null && document.querySelector('[role="status"], [aria-busy="true"]') === null, undefined, { timeout: 30_000 });
   await page.waitForTimeout(400); // the charts' first frame
 }
 
