@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  Chat analytics is running at ${url}`,
+    `  Dashboard: ${url}/ (sign in with one of the keys below)`,
     `  API docs: ${url}/docs   health: ${url}/health`,
     `  Store: ${db.mode === 'embedded' ? `embedded ClickHouse (chDB) in ${path.join(cfg.dataDir, 'clickhouse')}` : cfg.clickhouse.url}`,
   ];
