@@ -35,11 +35,45 @@ export function dashboardIsStale(out = DASHBOARD_DIR): boolean {
 /**
  * Builds the dashboard with Vite (programmatically, in this process) when the build is
  * missing or stale. The build goes to a fresh directory that then replaces the old one,
- * so a server or a second build never sees half a build. Vite is a dev dependency: where
+ * so a server never sees half a build. Vite is a dev dependency: where
  * it is not installed, an existing build is served as it is.
  */
 export async function ensureDashboardBuilt(log: (msg: string) => void = console.log): Promise<'fresh' | 'built' | 'unavailable' | 'failed'> {
   if (!dashboardIsStale()) return 'fresh';
+  // One build at a time (two test files, or a server and a test, may ask together); the
+  // ones that waited find the build fresh.
+  const release = await buildLock();
+  try {
+    if (!dashboardIsStale()) return 'fresh';
+    return await build(log);
+  } finally {
+    release();
+  }
+}
+
+const LOCK = `${DASHBOARD_DIR}.lock`;
+/** A lock older than this was left by a build that died. */
+const STALE_LOCK_MS = 5 * 60_000;
+
+async function buildLock(): Promise<() => void> {
+  fs.mkdirSync(path.dirname(LOCK), { recursive: true });
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK);
+      return () => fs.rmSync(LOCK, { recursive: true, force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    try {
+      if (Date.now() - fs.statSync(LOCK).mtimeMs > STALE_LOCK_MS) fs.rmSync(LOCK, { recursive: true, force: true });
+    } catch {
+      /* released meanwhile */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function build(log: (msg: string) => void): Promise<'built' | 'unavailable' | 'failed'> {
   let vite: typeof import('vite');
   try {
     vite = await import('vite');

@@ -66,6 +66,18 @@ describe('the built dashboard at /', () => {
     await app.close();
   });
 
+  it('two builds asked for at once build once; the other finds the build fresh', async () => {
+    // A source newer than the build (only its time changes).
+    const src = path.resolve(DASHBOARD_DIR, '../../dashboard/index.html');
+    const now = new Date();
+    fs.utimesSync(src, now, now);
+    expect(dashboardIsStale()).toBe(true);
+    const results = await Promise.all([ensureDashboardBuilt(() => undefined), ensureDashboardBuilt(() => undefined)]);
+    expect(results.sort()).toEqual(['built', 'fresh']);
+    expect(dashboardIsStale()).toBe(false);
+    expect((await s.app.inject({ url: '/' })).statusCode).toBe(200);
+  }, 120_000);
+
   it('sees a build as stale when it is missing or older than dashboard/', () => {
     expect(dashboardIsStale(path.join(os.tmpdir(), 'never-built'))).toBe(true);
     const old = fs.mkdtempSync(path.join(os.tmpdir(), 'old-build-'));
