@@ -6,13 +6,23 @@
  * Finds the biggest account from the data (rooms of the whole fleet period), then, for one
  * month of it, times `runs` sequential requests of each endpoint after a warm-up: summary,
  * daily timeseries, agents, the rooms' first page (the four the issue names), and the rest
- * of the endpoints for reference. Prints p50 / p95 per endpoint (ms), the targets, and the
- * store's size on disk. A benchmark measures and reports; it never fails on timing.
+ * of the endpoints for reference. Prints p50 / p95 per endpoint (ms), the server's CPU time
+ * per request (from /proc: unlike latency it hardly depends on what else the machine
+ * runs), the targets, and the store's size on disk. A benchmark measures and reports; it
+ * never fails on timing.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_ADMIN_KEY, BENCH_DIR, benchServer, dirBytes, latency } from './util.ts';
+
+/** CPU time (user + system) of a process so far, ms; /proc counts in clock ticks of 10 ms. */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '60' }, month: { type: 'string', default: '2026-10' } } });
 const runs = Number(values.runs);
@@ -59,16 +69,21 @@ try {
   ];
   for (const [, url] of endpoints) for (let i = 0; i < 3; i++) await get(url); // warm-up
 
-  const results: Record<string, { p50_ms: number; p95_ms: number; min_ms: number; max_ms: number; named: boolean }> = {};
+  const results: Record<string, { p50_ms: number; p95_ms: number; min_ms: number; max_ms: number; server_cpu_ms: number; named: boolean }> = {};
+  const pid = server.child.pid!;
   for (const [name, url, named] of endpoints) {
+    const cpu0 = cpuMs(pid);
     const l = await latency(runs, () => get(url));
-    results[name] = { p50_ms: +l.p50.toFixed(1), p95_ms: +l.p95.toFixed(1), min_ms: +l.min.toFixed(1), max_ms: +l.max.toFixed(1), named };
-    console.error(`${name.padEnd(40)} p50 ${l.p50.toFixed(1).padStart(7)} ms   p95 ${l.p95.toFixed(1).padStart(7)} ms`);
+    const cpu = (cpuMs(pid) - cpu0) / runs;
+    results[name] = { p50_ms: +l.p50.toFixed(1), p95_ms: +l.p95.toFixed(1), min_ms: +l.min.toFixed(1), max_ms: +l.max.toFixed(1), server_cpu_ms: +cpu.toFixed(1), named };
+    console.error(`${name.padEnd(40)} p50 ${l.p50.toFixed(1).padStart(7)} ms   p95 ${l.p95.toFixed(1).padStart(7)} ms   server CPU ${cpu.toFixed(1).padStart(6)} ms/request`);
   }
   const summary = await get(`${base}/metrics/summary?${w}`);
   const storeDir = path.join(BENCH_DIR, 'store-10000000');
   const result = {
     date: new Date().toISOString(),
+    load_average: os.loadavg().map((x) => +x.toFixed(2)),
+    cores: os.cpus().length,
     account,
     account_rooms_total: rooms,
     month: values.month,
