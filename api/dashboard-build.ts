@@ -87,12 +87,19 @@ async function build(log: (msg: string) => void): Promise<'built' | 'unavailable
   log('Building the dashboard (dashboard/ changed since the last build)…');
   const tmp = `${DASHBOARD_DIR}.tmp-${process.pid}-${Date.now()}`;
   try {
+    // The production build whatever NODE_ENV says: under vitest it is "test", and Vite and
+    // Svelte would then make a development build (larger, with dev-time checks).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
     try {
-      await vite.build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } });
+      await vite.build({ configFile: path.join(ROOT, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } });
     } catch (err) {
       // The API does not depend on the dashboard: say why it is missing and serve the rest.
       log(`The dashboard build failed, the API starts without it (or with the previous build): ${(err as Error).message}`);
       return 'failed';
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
     }
     const old = `${DASHBOARD_DIR}.old-${process.pid}-${Date.now()}`;
     try {

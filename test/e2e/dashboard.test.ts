@@ -357,14 +357,23 @@ describe('admin and sign-out', () => {
 
 describe('size', () => {
   it('the first page loads at most 350 KB of gzipped JavaScript', async () => {
-    const fresh = await browser.context.newPage();
-    const measure = recordScripts(fresh);
-    await fresh.goto(`${s.url}/overview?${OCTOBER}`);
-    await fresh.locator('[data-testid=kpi-total-chats-value]').waitFor();
-    await fresh.waitForLoadState('networkidle');
-    const m = await measure();
-    console.log(`first page JavaScript: ${m.files.length} files, ${(m.rawBytes / 1024).toFixed(1)} KB, ${(m.gzipBytes / 1024).toFixed(1)} KB gzipped`);
-    expect(m.gzipBytes).toBeLessThanOrEqual(350 * 1024);
-    await fresh.close();
+    // A new browser with an empty cache, so every file is fetched and counted: the
+    // sign-in form, then the Overview it opens.
+    const fresh = await launchBrowser();
+    try {
+      const p = await fresh.context.newPage();
+      const measure = recordScripts(p);
+      await p.goto(`${s.url}/overview?${OCTOBER}`);
+      await p.getByLabel('API key').fill(s.demoKey);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.locator('[data-testid=kpi-total-chats-value]').waitFor();
+      await p.waitForLoadState('networkidle');
+      const m = await measure();
+      const names = m.files.map((f) => new URL(f).pathname.replace('/assets/', '')).join(', ');
+      console.log(`first page JavaScript: ${m.files.length} files (${names}), ${(m.rawBytes / 1024).toFixed(1)} KiB, ${(m.gzipBytes / 1024).toFixed(1)} KiB gzipped`);
+      expect(m.gzipBytes).toBeLessThanOrEqual(350 * 1024);
+    } finally {
+      await fresh.close();
+    }
   });
 });
