@@ -1,14 +1,16 @@
--- room_facts: one plain row per room of {account}, from room_state (the string encodings
--- are described in sql/migrations/010_room_state.sql). Metric queries read it as a CTE
--- (sql/metrics/query.ts puts it in front); ClickHouse reads only the columns a query
--- uses.
+-- room_facts: one plain row per room of {account}, from room_state (the encodings are
+-- described in sql/migrations/010_room_state.sql). Metric queries read it as a CTE:
+-- sql/metrics/query.ts puts it in front, cut down to the columns the query uses
+-- (prune.ts), so each query reads and analyses only what it needs. The file is also a
+-- complete query on its own (the exports read it whole).
 --
 -- FINAL merges the rows of one room that background merges have not combined yet. Every
 -- column is a SimpleAggregateFunction, so FINAL merges plain values, and ranges of the
 -- sort key that only one part covers are read without merging: several times cheaper
 -- than GROUP BY room_id over every room of the account.
 --
--- Bound parameters: account. Fixed fragments filled in by query.ts:
+-- Bound parameters: account; for office_ms atz, oh_dow, oh_from, oh_to. Fixed fragments
+-- filled in by query.ts:
 --   {{ms a b}}  milliseconds from a to b: calendar time, or office time (office_ms)
 WITH
     -- office_ms(a, b): milliseconds of [a, b) inside office spans: for each local day from
