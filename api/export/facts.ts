@@ -71,6 +71,11 @@ export async function queryFacts(db: Db, file: string, f: MetricFilters, order: 
     };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-export-'));
+  // The path goes into the SQL text as a literal: refuse a temporary directory it could break out of.
+  if (/['\\\n]/.test(dir)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`the temporary directory ${JSON.stringify(dir)} cannot be used in a query; set TMPDIR to a plain path`);
+  }
   const outFile = path.join(dir, `${crypto.randomBytes(8).toString('hex')}.jsonl`);
   const close = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
