@@ -105,6 +105,14 @@ function generate(seed: number, spec: AccountSpec): Ev[] {
       ...(spec.tzSwitch && last ? { timezone: 'Asia/Makassar' } : r.next() < 0.5 ? { timezone: 'Asia/Jakarta' } : {}),
     });
   });
+  // Around each plan change, in the same hour: visitors and conversations just before,
+  // exactly at (the new plan is in force) and just after it.
+  planTimes.forEach((p, i) => {
+    msg(p - 60_000, 'webchat', `edge${i}a`, 'inbound');
+    msg(p + 60_000, 'webchat', `edge${i}b`, 'inbound');
+    msg(p - 1, 'whatsapp', `6299${i}1`, 'outbound', { sender: 'agent', agent_id: 'ag1', template: true });
+    msg(p, 'whatsapp', `6299${i}2`, 'outbound', { sender: 'agent', agent_id: 'ag1', template: true });
+  });
   // Money
   for (let i = 0; i < r.int(2, 5); i++) add('balance.topup', when(), { amount: r.int(1, 50) * 1000, reference: `INV-${i}` });
   for (let i = 0; i < r.int(1, 3); i++) add('balance.adjustment', when(), { amount: (r.next() < 0.5 ? -1 : 1) * r.int(1, 30) * 100, reason: 'correction' });

@@ -1,10 +1,9 @@
 import type { Db } from '../db.ts';
 import { chargedItems } from './charges.ts';
 import { moneyIn } from './money.ts';
-import { planHistory } from './plans.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
-import { dateIn, iso, monthIn } from './time.ts';
+import { addMonths, dateIn, iso, monthIn } from './time.ts';
 
 /** 7 x 24 h, ms: the projection's window. */
 const WEEK_MS = 7 * 86_400_000;
@@ -33,15 +32,22 @@ export interface Balance {
 
 /** The balance at instant `atMs` (default now): money in at or before it minus charges at or before it. */
 export async function balance(db: Db, account: string, atMs: number = Date.now()): Promise<Balance> {
-  return withItems(db, account, async ({ tz }) => {
-    const plans = await planHistory(db, account);
+  return withItems(db, account, async ({ tz, plans, key }) => {
     const m = monthIn(atMs, tz);
-    const q = await quota(db, account, tz, plans, m, m);
     // "at or before T": t < T + 1 ms (times are whole ms); "the 7 x 24 h before T": t > T - 7 d.
-    const [charged, money] = await Promise.all([
-      chargedItems(db, account, q, { bucket: 'all', hiMs: atMs + 1, recentMs: atMs - WEEK_MS + 1 }),
+    const [q, money] = await Promise.all([
+      quota(db, account, tz, plans, m, m, key),
       moneyIn(db, account, tz, { bucket: 'all', loMs: -1e15, hiMs: atMs + 1 }),
     ]);
+    // Months wholly before the 7-day window are whole months before T: their charges do
+    // not depend on T (and are memoised with the quota); only the rest is read at T.
+    const recentMs = atMs - WEEK_MS + 1;
+    const split = [monthIn(recentMs, tz), q.months[0].month].sort()[1];
+    const [closed, open] = await Promise.all([
+      split > q.months[0].month ? chargedItems(db, account, q, { bucket: 'all', toMonth: addMonths(split, -1) }, key) : Promise.resolve([]),
+      chargedItems(db, account, q, { bucket: 'all', fromMonth: split, hiMs: atMs + 1, recentMs }),
+    ]);
+    const charged = [...closed, ...open];
     const charges = charged.reduce((a, r) => a + r.charges, 0);
     const recent = charged.reduce((a, r) => a + r.recent_charges, 0);
     const topups = money.reduce((a, r) => a + r.topups, 0);

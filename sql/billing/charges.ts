@@ -1,6 +1,8 @@
 import type { Db } from '../db.ts';
 import { loadSql } from '../load.ts';
+import { memo } from './memo.ts';
 import { safeInt } from './money.ts';
+import { hourStart } from './time.ts';
 import { planParams } from './plans.ts';
 import { ALL_CHARGED, NONE_CHARGED, type Quota } from './quota.ts';
 
@@ -32,17 +34,42 @@ export async function chargedItems(
   account: string,
   q: Quota,
   opts: { bucket: Bucket; fromMonth?: string; toMonth?: string; loMs?: number; hiMs?: number; recentMs?: number },
+  key: string | null = null,
+): Promise<ChargeRow[]> {
+  // Whole months only depend on what the key covers; a time edge (balance at T) does not.
+  const timeless = opts.loMs === undefined && opts.hiMs === undefined && opts.recentMs === undefined;
+  const months = `${q.months[0]?.month}..${q.months[q.months.length - 1]?.month}`;
+  return memo(db, timeless && key ? `${key}|charges|${opts.bucket}|${opts.fromMonth}|${opts.toMonth}|${months}` : null, () => chargesNow(db, account, q, opts));
+}
+
+async function chargesNow(
+  db: Db,
+  account: string,
+  q: Quota,
+  opts: { bucket: Bucket; fromMonth?: string; toMonth?: string; loMs?: number; hiMs?: number; recentMs?: number },
 ): Promise<ChargeRow[]> {
   if (!q.months.length) return [];
-  const rows = await db.query<Record<string, string | number>>(SQL, {
+  const loMs = opts.loMs ?? ALL_CHARGED;
+  const hiMs = opts.hiMs ?? NONE_CHARGED;
+  const recentMs = opts.recentMs ?? NONE_CHARGED;
+  // Hours that one count cannot stand for: those holding a month's last free item, a
+  // plan change, or an edge of the range or of the recent window.
+  const edges = [...q.plans.slice(1).map((p) => p.from_ms), loMs, hiMs, recentMs].filter((x) => x > ALL_CHARGED && x < NONE_CHARGED).map((x) => hourStart(x, q.tz));
+  const bounds = [...q.bounds.h0, ...q.bounds.h1].filter((x) => x > ALL_CHARGED && x < NONE_CHARGED);
+  const cut = [...new Set([...edges, ...bounds])].sort((a, b) => a - b);
+  const ranges = cut.map((_, i) => `(t >= fromUnixTimestamp64Milli({c${i}:Int64}, 'UTC') AND t < fromUnixTimestamp64Milli({c${i}:Int64} + 3600000, 'UTC'))`);
+  const sql = SQL.replace('/*cut*/', ranges.length ? ranges.join('\n               OR ') : '0');
+  const rows = await db.query<Record<string, string | number>>(sql, {
+    ...Object.fromEntries(cut.map((c, i) => [`c${i}`, c])),
+    cut,
     account,
     tz: q.tz,
     lo_month: `${q.months[0].month}-01`,
     from_month: `${opts.fromMonth ?? q.months[0].month}-01`,
     to_month: `${opts.toMonth ?? q.months[q.months.length - 1].month}-01`,
-    lo_ms: opts.loMs ?? ALL_CHARGED,
-    hi_ms: opts.hiMs ?? NONE_CHARGED,
-    recent_ms: opts.recentMs ?? NONE_CHARGED,
+    lo_ms: loMs,
+    hi_ms: hiMs,
+    recent_ms: recentMs,
     bucket: opts.bucket,
     ...q.bounds,
     ...planParams(q.plans),

@@ -1,7 +1,8 @@
--- Derives the billable items of an account's contacts (all of them, or those in the
--- {ch}/{ct} lists) from billing_messages and writes them with version {version}: per
--- contact its WhatsApp conversations (kind 0), its visitor-months (kind 1) and one sync
--- marker (kind 2) with the number of message rows read, all from the same snapshot.
+-- Derives the billable items of an account's contacts (all of them, or those whose
+-- marker ids are in {markers}) from billing_messages and writes them with version
+-- {version}: per contact its WhatsApp conversations (kind 0), its visitor-months
+-- (kind 1) and one sync marker (kind 2) with the number of message rows read and the keys
+-- of the items written, all from the same snapshot.
 --
 -- SPEC rules, per contact, messages in billing order (time, inbound before outbound at
 -- the same instant, then id; arraySort on the tuple gives exactly that):
@@ -12,9 +13,12 @@
 --   The fold carries (opened_at of the open conversation, latest inbound, conversations).
 -- * MUV: the contact's first inbound message in each calendar month of {tz}.
 -- Times are Int64 milliseconds; 86400000 ms = 24 h; -1e15 stands for "never".
-INSERT INTO billing_items
+-- `hour` is the start of the item's local hour in {tz} (charges.sql counts whole hours).
+INSERT INTO billing_items (account_id, kind, month, t, id, category, channel, contact_id, room_id, forced, last_inbound_at, rows, version, is_deleted, hour, keys)
 SELECT {account:String}, it.1, it.2, fromUnixTimestamp64Milli(it.3, 'UTC'), it.4, it.5, channel, contact_id,
-       it.6, it.7, fromUnixTimestamp64Milli(greatest(it.8, 0), 'UTC'), it.9, {version:UInt64}, 0
+       it.6, it.7, fromUnixTimestamp64Milli(greatest(it.8, 0), 'UTC'), it.9, {version:UInt64}, 0,
+       if(it.1 = 2, toDateTime(0, 'UTC'), toDateTime(toStartOfHour(fromUnixTimestamp64Milli(it.3, {tz:String})), 'UTC')),
+       if(it.1 = 2, item_keys, [])
 FROM
 (
     SELECT channel, contact_id,
@@ -36,12 +40,12 @@ FROM
            -- (kind, month, t, id, category, room_id, forced, last_inbound, rows)
            arrayConcat(
                arrayMap(c -> (toUInt8(0), toStartOfMonth(fromUnixTimestamp64Milli(c.1, 'UTC'), {tz:String}), c.1, c.2, c.3, c.4, c.5, c.6, toUInt64(0)), conversations),
-               arrayMap(v -> (toUInt8(1), toStartOfMonth(fromUnixTimestamp64Milli(v.1, 'UTC'), {tz:String}), v.1, v.3, toUInt8(2), v.5, toUInt8(0), toInt64(0), toUInt64(0)), first_seen),
-               [(toUInt8(2), toDate('1970-01-01'), toInt64(0), concat(channel, ':', contact_id), toUInt8(0), '', toUInt8(0), toInt64(0), message_rows)]
-           ) AS items
+               arrayMap(v -> (toUInt8(1), toStartOfMonth(fromUnixTimestamp64Milli(v.1, 'UTC'), {tz:String}), v.1, v.3, toUInt8(2), v.5, toUInt8(0), toInt64(0), toUInt64(0)), first_seen)
+           ) AS derived,
+           arrayMap(d -> (d.1, d.2, fromUnixTimestamp64Milli(d.3, 'UTC'), d.4), derived) AS item_keys,
+           arrayPushBack(derived, (toUInt8(2), toDate('1970-01-01'), toInt64(0), concat(channel, ':', contact_id), toUInt8(0), '', toUInt8(0), toInt64(0), message_rows)) AS items
     FROM billing_messages
-    WHERE account_id = {account:String}
-      AND ({all:UInt8} = 1 OR (channel, contact_id) IN (SELECT arrayJoin(arrayZip({ch:Array(String)}, {ct:Array(String)}))))
+    WHERE account_id = {account:String} /*contacts*/
     GROUP BY channel, contact_id
 )
 ARRAY JOIN items AS it

@@ -1,7 +1,6 @@
 import type { Db } from '../db.ts';
 import { chargedItems, CATEGORY } from './charges.ts';
 import { moneyIn } from './money.ts';
-import { planHistory } from './plans.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
 import { addDays, addMonths, dateIn, dateStart, iso, monthIn, monthStart } from './time.ts';
@@ -55,16 +54,17 @@ export function ledgerBuckets(fromMs: number, toMs: number, interval: Interval, 
 
 /** Top-ups, adjustments and charges per day or month of [fromMs, toMs), with the running balance. */
 export async function ledger(db: Db, account: string, fromMs: number, toMs: number, interval: Interval = 'day'): Promise<Ledger> {
-  return withItems(db, account, async ({ tz }) => {
+  return withItems(db, account, async ({ tz, plans, key }) => {
     const buckets = ledgerBuckets(fromMs, toMs, interval, tz);
-    const plans = await planHistory(db, account);
     const last = monthIn(Math.max(fromMs, toMs - 1), tz);
-    const q = await quota(db, account, tz, plans, monthIn(fromMs, tz), last);
-    const [before, charged, moneyBefore, money] = await Promise.all([
-      chargedItems(db, account, q, { bucket: 'all', hiMs: fromMs }),
-      chargedItems(db, account, q, { bucket: interval, loMs: fromMs, hiMs: toMs }),
+    const [q, moneyBefore, money] = await Promise.all([
+      quota(db, account, tz, plans, monthIn(fromMs, tz), last, key),
       moneyIn(db, account, tz, { bucket: 'all', loMs: -1e15, hiMs: fromMs }),
       moneyIn(db, account, tz, { bucket: interval, loMs: fromMs, hiMs: toMs }),
+    ]);
+    const [before, charged] = await Promise.all([
+      chargedItems(db, account, q, { bucket: 'all', hiMs: fromMs }),
+      chargedItems(db, account, q, { bucket: interval, loMs: fromMs, hiMs: toMs }),
     ]);
     const opening = moneyBefore.reduce((a, r) => a + r.topups + r.adjustments, 0) - before.reduce((a, r) => a + r.charges, 0);
     let bal = opening;

@@ -1,6 +1,6 @@
 import type { Db } from '../db.ts';
 import { loadSql } from '../load.ts';
-import { planHistory, planParams, type Plan } from './plans.ts';
+import { planParams, type Plan } from './plans.ts';
 import { quota, type QuotaMonth } from './quota.ts';
 import { withItems } from './sync.ts';
 import { monthIn } from './time.ts';
@@ -31,10 +31,9 @@ export interface ListPage {
 
 /** A page of one month's conversations (kind 0) or visitors (kind 1), in quota order. */
 export async function listItems(db: Db, account: string, kind: 0 | 1, month: string | undefined, limit: number, offset: number): Promise<ListPage> {
-  return withItems(db, account, async ({ tz }) => {
+  return withItems(db, account, async ({ tz, plans, key }) => {
     const m = month ?? monthIn(Date.now(), tz);
-    const plans = await planHistory(db, account);
-    const q = await quota(db, account, tz, plans, m, m);
+    const q = await quota(db, account, tz, plans, m, m, key);
     const i = q.months.findIndex((x) => x.month === m);
     const rows = await db.query<Record<string, string | number>>(SQL, {
       account,
@@ -42,8 +41,7 @@ export async function listItems(db: Db, account: string, kind: 0 | 1, month: str
       month: `${m}-01`,
       limit,
       offset,
-      b_ms: kind === 0 ? q.bounds.b0_ms[i] : q.bounds.b1_ms[i],
-      b_id: kind === 0 ? q.bounds.b0_id[i] : q.bounds.b1_id[i],
+      free: kind === 0 ? q.months[i].mcc_free_used : q.months[i].muv_free_used,
       ...planParams(plans),
     });
     return {

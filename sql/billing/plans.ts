@@ -24,10 +24,16 @@ const SQL = loadSql(import.meta.url, 'plans.sql');
 
 /** The plan history of an account: [default plan, ...plans in force order]. Plan i is in force from from_ms until plan i+1's. */
 export async function planHistory(db: Db, account: string): Promise<Plan[]> {
-  const rows = await db.query<Record<string, string | number | boolean>>(SQL, { account });
+  return plansFrom(await db.query<Record<string, string | number | boolean>>(SQL, { account }));
+}
+
+/** Plan rows as plans.sql gives them, or as the tuples of sync-state.sql, with the default plan first. */
+export function plansFrom(rows: Array<Record<string, unknown> | unknown[]>): Plan[] {
+  const names = ['ms', 'id', 'mcc_free_monthly', 'muv_free_monthly', 'price_mcc_service', 'price_mcc_initiated', 'price_muv', 'mcc_rollover', 'timezone'];
+  const objs = rows.map((r) => (Array.isArray(r) ? Object.fromEntries(names.map((n, i) => [n, r[i]])) : r) as Record<string, unknown>);
   return [
     { id: null, from_ms: NEVER_MS, ...DEFAULT_PLAN },
-    ...rows.map((r) => ({
+    ...objs.map((r) => ({
       id: String(r.id),
       from_ms: Number(r.ms),
       mcc_free_monthly: Number(r.mcc_free_monthly),
@@ -35,7 +41,7 @@ export async function planHistory(db: Db, account: string): Promise<Plan[]> {
       price_mcc_service: Number(r.price_mcc_service),
       price_mcc_initiated: Number(r.price_mcc_initiated),
       price_muv: Number(r.price_muv),
-      mcc_rollover: r.mcc_rollover === true || r.mcc_rollover === 1 || r.mcc_rollover === 'true',
+      mcc_rollover: r.mcc_rollover === true || Number(r.mcc_rollover) === 1 || r.mcc_rollover === 'true',
       timezone: String(r.timezone),
     })),
   ];

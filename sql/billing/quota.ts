@@ -1,5 +1,6 @@
 import type { Db } from '../db.ts';
 import { loadSql } from '../load.ts';
+import { memo } from './memo.ts';
 import { planParams, type Plan } from './plans.ts';
 
 /** One billing month of the quota chain (quota.sql). Counts are items; quotas are items too. */
@@ -20,12 +21,17 @@ export interface QuotaMonth {
   muv_free_used: number;
 }
 
-/** The last free item of each month, per kind, as the arrays charges.sql takes (index 1 = first month). */
+/**
+ * Where each month's free items end, per kind, as the arrays charges.sql takes (index 1 =
+ * first month): the local hour (ms) holding the last free item and that item's rank in
+ * the hour. An item is charged when its hour is later, or it is the same hour and its
+ * rank is higher. Nothing free: hour ALL_CHARGED; everything free: hour NONE_CHARGED.
+ */
 export interface Bounds {
-  b0_ms: number[];
-  b0_id: string[];
-  b1_ms: number[];
-  b1_id: string[];
+  h0: number[];
+  r0: number[];
+  h1: number[];
+  r1: number[];
 }
 
 export interface Quota {
@@ -38,11 +44,11 @@ export interface Quota {
   bounds: Bounds;
 }
 
-/** (ms, id) bounds meaning "every item of the month is charged" / "none is". */
+/** Bound hours meaning "every item of the month is charged" / "none is" (ms, beyond any time). */
 export const ALL_CHARGED = -1_000_000_000_000_000;
 export const NONE_CHARGED = 1_000_000_000_000_000;
 
-const SQL = { quota: loadSql(import.meta.url, 'quota.sql'), boundary: loadSql(import.meta.url, 'boundary.sql') };
+const SQL = { quota: loadSql(import.meta.url, 'quota.sql'), bounds: loadSql(import.meta.url, 'bounds.sql') };
 
 interface Row {
   month: string;
@@ -58,18 +64,19 @@ interface Row {
   mcc_free_used: string;
   muv_total: string;
   muv_free_used: string;
-  mcc_bound_hour: string;
-  mcc_bound_rank: string;
-  muv_bound_hour: string;
-  muv_bound_rank: string;
 }
 
 /**
  * The quota chain from the account's first month to `toMonth` ('YYYY-MM'), returned
- * from min(fromMonth, first month), with the bound of the free items of each month.
- * Call inside withItems (the items must be current).
+ * from min(fromMonth, first month), with where the free items of each month end.
+ * Call inside withItems (the items must be current); pass its Fresh.key to reuse a result
+ * computed from the same inputs.
  */
-export async function quota(db: Db, account: string, tz: string, plans: Plan[], fromMonth: string, toMonth: string): Promise<Quota> {
+export async function quota(db: Db, account: string, tz: string, plans: Plan[], fromMonth: string, toMonth: string, key: string | null = null): Promise<Quota> {
+  return memo(db, key && `${key}|quota|${fromMonth}|${toMonth}`, () => quotaNow(db, account, tz, plans, fromMonth, toMonth));
+}
+
+async function quotaNow(db: Db, account: string, tz: string, plans: Plan[], fromMonth: string, toMonth: string): Promise<Quota> {
   const rows = await db.query<Row>(SQL.quota, { account, tz, from_month: `${fromMonth}-01`, to_month: `${toMonth}-01`, ...planParams(plans) });
   const months: QuotaMonth[] = rows.map((r) => ({
     month: r.month.slice(0, 7),
@@ -85,31 +92,28 @@ export async function quota(db: Db, account: string, tz: string, plans: Plan[], 
     muv_total: Number(r.muv_total),
     muv_free_used: Number(r.muv_free_used),
   }));
-  const bounds: Bounds = { b0_ms: [], b0_id: [], b1_ms: [], b1_id: [] };
-  const ask = { bk: [] as number[], bm: [] as string[], bh: [] as number[], br: [] as number[] };
-  rows.forEach((r, i) => {
-    const m = months[i];
-    bounds.b0_ms.push(m.mcc_free_used === 0 ? ALL_CHARGED : NONE_CHARGED);
-    bounds.b0_id.push('');
-    bounds.b1_ms.push(m.muv_free_used === 0 ? ALL_CHARGED : NONE_CHARGED);
-    bounds.b1_id.push('');
-    for (const [kind, hour, rank] of [
-      [0, r.mcc_bound_hour, r.mcc_bound_rank],
-      [1, r.muv_bound_hour, r.muv_bound_rank],
-    ] as const) {
-      if (Number(hour) < 0) continue;
-      ask.bk.push(kind);
-      ask.bm.push(r.month);
-      ask.bh.push(Number(hour));
-      ask.br.push(Number(rank));
-    }
-  });
-  if (ask.bk.length) {
-    const index = new Map(rows.map((r, i) => [r.month, i]));
-    for (const b of await db.query<{ kind: number; month: string; ms: string; id: string }>(SQL.boundary, { account, ...ask })) {
-      const i = index.get(b.month)!;
-      if (Number(b.kind) === 0) [bounds.b0_ms[i], bounds.b0_id[i]] = [Number(b.ms), b.id];
-      else [bounds.b1_ms[i], bounds.b1_id[i]] = [Number(b.ms), b.id];
+  // Months partly free need the hour where their free items end (bounds.sql).
+  const bounds: Bounds = {
+    h0: months.map((m) => (m.mcc_free_used === 0 ? ALL_CHARGED : NONE_CHARGED)),
+    r0: months.map(() => 0),
+    h1: months.map((m) => (m.muv_free_used === 0 ? ALL_CHARGED : NONE_CHARGED)),
+    r1: months.map(() => 0),
+  };
+  const partly = months.filter((m) => (m.mcc_free_used > 0 && m.mcc_free_used < m.mcc_total) || (m.muv_free_used > 0 && m.muv_free_used < m.muv_total));
+  if (partly.length) {
+    const rows = await db.query<{ kind: number; month: string; hour_ms: string; rank: string }>(SQL.bounds, {
+      account,
+      months: partly.map((m) => `${m.month}-01`),
+      free0: partly.map((m) => m.mcc_free_used),
+      total0: partly.map((m) => m.mcc_total),
+      free1: partly.map((m) => m.muv_free_used),
+      total1: partly.map((m) => m.muv_total),
+    });
+    const index = new Map(months.map((m, i) => [m.month, i]));
+    for (const r of rows) {
+      const i = index.get(r.month.slice(0, 7))!;
+      if (Number(r.kind) === 0) [bounds.h0[i], bounds.r0[i]] = [Number(r.hour_ms), Number(r.rank)];
+      else [bounds.h1[i], bounds.r1[i]] = [Number(r.hour_ms), Number(r.rank)];
     }
   }
   return { tz, plans, firstMonth: rows[0] ? rows[0].first_month.slice(0, 7) : fromMonth, months, bounds };

@@ -1,7 +1,6 @@
 import type { Db } from '../db.ts';
 import { chargedItems } from './charges.ts';
 import { moneyIn } from './money.ts';
-import { planHistory } from './plans.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
 import { usageOf, type Usage } from './usage.ts';
@@ -29,13 +28,9 @@ export interface Statement {
 
 /** A row per billing month from `from` to `to` ('YYYY-MM', both included). */
 export async function statement(db: Db, account: string, from: string, to: string): Promise<Statement> {
-  return withItems(db, account, async ({ tz }) => {
-    const plans = await planHistory(db, account);
-    const q = await quota(db, account, tz, plans, from, to);
-    const [charged, money] = await Promise.all([
-      chargedItems(db, account, q, { bucket: 'month' }),
-      moneyIn(db, account, tz, { bucket: 'month', loMs: -1e15, hiMs: 1e15 }),
-    ]);
+  return withItems(db, account, async ({ tz, plans, key }) => {
+    const [q, money] = await Promise.all([quota(db, account, tz, plans, from, to, key), moneyIn(db, account, tz, { bucket: 'month', loMs: -1e15, hiMs: 1e15 })]);
+    const charged = await chargedItems(db, account, q, { bucket: 'month' }, key);
     // Money and charges before the first listed month make its opening balance.
     let balance = 0;
     for (const r of money) if (r.bucket < q.months[0].month) balance += r.topups + r.adjustments;

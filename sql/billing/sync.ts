@@ -1,6 +1,7 @@
 import type { Db } from '../db.ts';
 import { loadSql } from '../load.ts';
 import { DEFAULT_TIMEZONE } from '../account.ts';
+import { plansFrom, type Plan } from './plans.ts';
 
 /**
  * Keeps billing_items (an account's conversations and visitors) equal to what
@@ -10,12 +11,12 @@ import { DEFAULT_TIMEZONE } from '../account.ts';
  * over the biggest account's 2.3M messages takes 5-13 s on this 2-core machine, while
  * the same numbers from the derived items take ~50 ms (see README, "Billing").
  *
- * Exactness: before every read, `fresh()` compares the account's stored message rows
- * (billing_account_rows, kept by a view) with the rows the current derivation read. If
- * they differ, the contacts whose counts differ are re-derived from all their messages,
- * so the items are always a pure function of the stored messages, whatever the arrival
- * order. A time zone change (new latest plan) re-derives the whole account, since months
- * are cut in it.
+ * Exactness: before every read, `withItems` looks for contacts with message rows their
+ * derivation did not read (billing_pending: +1 per stored message row, -rows per sync
+ * marker, so a contact is current when it sums to 0). Those contacts are re-derived from
+ * all their messages, so the items are always a pure function of the stored messages,
+ * whatever the arrival order. A time zone change (new latest plan) re-derives the whole
+ * account, since months are cut in it.
  *
  * Concurrency: one process owns an embedded store (chDB), so a per-account read/write
  * lock in memory is enough: a re-derivation (tombstones, then new items) never runs
@@ -23,19 +24,26 @@ import { DEFAULT_TIMEZONE } from '../account.ts';
  */
 
 /** Re-derive the whole account rather than list more changed contacts than this. */
-const MAX_DIRTY = 20_000;
+const MAX_PENDING = 5_000;
+/** Layout of the derivation (billing_sync_accounts.format); an account derived with another is re-derived. */
+const FORMAT = 2;
 
 export interface Fresh {
-  /** The account's time zone; the derivation's months are cut in it. */
+  /** The account's time zone (its latest plan's); the derivation's months are cut in it. */
   tz: string;
+  /** The account's plan history, default plan first (plans.ts). */
+  plans: Plan[];
+  /** Identifies the inputs of quota and month charges (derivation, plans, first event, tz) for memo.ts. */
+  key: string;
 }
 
 const SQL = {
   state: loadSql(import.meta.url, 'sync-state.sql'),
-  dirty: loadSql(import.meta.url, 'sync-dirty.sql'),
-  total: loadSql(import.meta.url, 'sync-total.sql'),
   tombstones: loadSql(import.meta.url, 'tombstones.sql'),
+  tombstonesScope: loadSql(import.meta.url, 'tombstones-scope.sql'),
   items: loadSql(import.meta.url, 'items.sql'),
+  itemsScope: loadSql(import.meta.url, 'items-scope.sql'),
+  hours: loadSql(import.meta.url, 'hours.sql'),
 };
 
 /** Runs `fn` on an up-to-date derivation of `account`, with no re-derivation of it in between. */
@@ -48,7 +56,7 @@ export async function withItems<T>(db: Db, account: string, fn: (f: Fresh) => Pr
       // After one re-derivation the read goes ahead even if more messages arrived
       // meanwhile: it then reflects every event stored before the request came in.
       const go = s.current || (refreshed && !s.full);
-      return go ? { ok: true as const, value: await fn({ tz: s.tz }) } : { ok: false as const };
+      return go ? { ok: true as const, value: await fn({ tz: s.tz, plans: s.plans, key: s.key }) } : { ok: false as const };
     });
     if (st.ok) return st.value;
     await lock.write(() => refresh(db, account));
@@ -56,55 +64,62 @@ export async function withItems<T>(db: Db, account: string, fn: (f: Fresh) => Pr
   }
 }
 
-/** Brings the derivation of `account` up to date now (ingestion calls it for alerting accounts). */
+/** Brings the derivation of `account` up to date now (alerts call it; reads do it themselves). */
 export async function sync(db: Db, account: string): Promise<void> {
   const s = await state(db, account);
   if (!s.current) await lockOf(db, account).write(() => refresh(db, account));
 }
 
 interface State {
+  plans: Plan[];
+  key: string;
   current: boolean;
-  tz: string;
-  stored: number;
+  /** the whole account must be re-derived */
   full: boolean;
+  tz: string;
+  /** marker ids ('channel:contact_id') of contacts with underived messages */
+  pending: string[];
 }
 
 async function state(db: Db, account: string): Promise<State> {
-  const [r] = await db.query<{ stored_rows: string; plan_tz: string; synced: string; synced_rows: string; synced_tz: string }>(SQL.state, { account });
-  const tz = r.plan_tz || DEFAULT_TIMEZONE;
-  const stored = Number(r.stored_rows);
-  if (stored === 0) return { current: true, tz, stored, full: false };
-  const synced = Number(r.synced) > 0;
-  const full = !synced || r.synced_tz !== tz;
-  return { current: !full && Number(r.synced_rows) === stored, tz, stored, full };
+  const [r] = await db.query<{ plans: unknown[][]; synced: string; derivation: string; first_event: string; synced_as: [string, number]; pending: string[] }>(SQL.state, {
+    account,
+    limit: MAX_PENDING + 1,
+  });
+  const plans = plansFrom(r.plans);
+  const tz = plans.length > 1 ? plans[plans.length - 1].timezone || DEFAULT_TIMEZONE : DEFAULT_TIMEZONE;
+  const full = Number(r.synced) === 0 || r.synced_as[0] !== tz || Number(r.synced_as[1]) !== FORMAT || r.pending.length > MAX_PENDING;
+  const key = JSON.stringify([account, refreshes, r.derivation, r.first_event, tz, r.plans]);
+  return { plans, key, current: !full && r.pending.length === 0, full, tz, pending: r.pending };
 }
+
+/** Re-derivations started in this process: part of every memo key, so that one cut short
+ * by an error (items changed, version not yet written) can never be served from the memo. */
+let refreshes = 0;
 
 /** Re-derives what changed; called with the account's write lock held. */
 async function refresh(db: Db, account: string): Promise<void> {
   const s = await state(db, account);
   if (s.current) return;
-  let full = s.full;
-  let ch: string[] = [];
-  let ct: string[] = [];
-  if (!full) {
-    const dirty = await db.query<{ channel: string; contact_id: string }>(SQL.dirty, { account, limit: MAX_DIRTY + 1 });
-    if (dirty.length > MAX_DIRTY) full = true;
-    else {
-      ch = dirty.map((d) => d.channel);
-      ct = dirty.map((d) => d.contact_id);
-    }
+  refreshes++;
+  if (s.full) {
+    await db.command(SQL.tombstones.replace('/*scope*/', ''), { account, version: nextVersion() });
+    await db.command(SQL.items.replace('/*contacts*/', ''), { account, tz: s.tz, version: nextVersion() });
+    // Recount the hours from the items themselves: a no-op when the +1/-1 of the view
+    // added up, a repair if a crash ever cut an insert in half. Only this function writes
+    // billing_items, under the account's lock, so nothing moves meanwhile.
+    await db.command('DELETE FROM billing_item_hours WHERE account_id = {account:String}', { account });
+    await db.command(SQL.hours, { account });
+  } else {
+    const markers = s.pending;
+    const ch = markers.map((m) => m.slice(0, m.indexOf(':')));
+    const ct = markers.map((m) => m.slice(m.indexOf(':') + 1));
+    await db.command(SQL.tombstones.replace('/*scope*/', SQL.tombstonesScope), { account, markers, version: nextVersion() });
+    await db.command(SQL.items.replace('/*contacts*/', SQL.itemsScope), { account, tz: s.tz, ch, ct, version: nextVersion() });
   }
-  if (full || ch.length) {
-    const params = { account, tz: s.tz, all: full ? 1 : 0, ch, ct };
-    await db.command(SQL.tombstones, { ...params, version: nextVersion() });
-    await db.command(SQL.items, { ...params, version: nextVersion() });
-  }
-  // The total the markers now describe; if messages are still arriving it can differ
-  // from what `state` saw, and the next read simply looks again.
-  const [t] = await db.query<{ rows: string }>(SQL.total, { account });
   await db.command(
-    'INSERT INTO billing_sync_accounts VALUES ({account:String}, {tz:String}, {rows:UInt64}, {version:UInt64})',
-    { account, tz: s.tz, rows: Number(t?.rows ?? 0), version: nextVersion() },
+    'INSERT INTO billing_sync_accounts (account_id, timezone, rows, version, format) VALUES ({account:String}, {tz:String}, 0, {version:UInt64}, {format:UInt8})',
+    { account, tz: s.tz, version: nextVersion(), format: FORMAT },
   );
 }
 

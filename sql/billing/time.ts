@@ -78,3 +78,9 @@ export function monthDiff(a: string, b: string): number {
 
 /** RFC 3339 UTC with milliseconds. */
 export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Start of the local hour of `ms` in `tz` (zone offsets are whole minutes), ms. */
+export function hourStart(ms: number, tz: string): number {
+  const f = fields(ms, tz);
+  return ms - (((ms % 1000) + 1000) % 1000) - f.s * 1000 - f.mi * 60_000;
+}

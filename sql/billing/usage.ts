@@ -1,6 +1,5 @@
 import type { Db } from '../db.ts';
 import { chargedItems, CATEGORY, type ChargeRow } from './charges.ts';
-import { planHistory } from './plans.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
 import { monthIn } from './time.ts';
@@ -25,11 +24,10 @@ export interface Usage {
 
 /** MCC / MUV usage and charges of one billing month ('YYYY-MM', account time zone; default: this month). */
 export async function usage(db: Db, account: string, month?: string): Promise<Usage> {
-  return withItems(db, account, async ({ tz }) => {
+  return withItems(db, account, async ({ tz, plans, key }) => {
     const m = month ?? monthIn(Date.now(), tz);
-    const plans = await planHistory(db, account);
-    const q = await quota(db, account, tz, plans, m, m);
-    const rows = await chargedItems(db, account, q, { bucket: 'all', fromMonth: m, toMonth: m });
+    const q = await quota(db, account, tz, plans, m, m, key);
+    const rows = await chargedItems(db, account, q, { bucket: 'all', fromMonth: m, toMonth: m }, key);
     return usageOf(q.months.find((x) => x.month === m)!, rows);
   });
 }

@@ -1,0 +1,1 @@
+      AND (channel, contact_id) IN (SELECT arrayJoin(arrayZip({ch:Array(String)}, {ct:Array(String)})))
