@@ -189,6 +189,26 @@ describe('billing: the worked example', () => {
     }
   });
 
+  test('a later plan in another time zone re-cuts every month in it (the account time zone is the latest plan\'s)', async () => {
+    await postNdjson(s.app, s.adminKey, asAccount('demo3', 3).join('\n'));
+    const jakarta = await ok('/api/v1/accounts/demo3/billing/usage?month=2026-10');
+    expect(jakarta.mcc.total).toBe(4);
+    // Same quotas and prices from December, but in UTC: r6's reply (17:10Z on 31 Oct) is
+    // now an October conversation, the 5th of October, after the 4 free ones: 275 charged.
+    const p2 = { ...JSON.parse(lines[0]), id: 'p2', account_id: 'demo3', occurred_at: '2026-12-01T00:00:00Z', timezone: 'UTC' };
+    expect((await postNdjson(s.app, s.adminKey, JSON.stringify(p2))).json()).toMatchObject({ accepted: 1 });
+    const oct = await ok('/api/v1/accounts/demo3/billing/usage?month=2026-10');
+    expect(oct.mcc).toMatchObject({ service: 3, initiated: 2, total: 5, carried_in: 2, free_used: 4, billable_service: 1, billable_initiated: 0 });
+    expect(oct.charges).toEqual({ mcc_service: 275, mcc_initiated: 0, muv: 2400, total: 2675 });
+    const nov = await ok('/api/v1/accounts/demo3/billing/usage?month=2026-11');
+    expect(nov.mcc).toMatchObject({ service: 0, initiated: 2, total: 2, carried_in: 0, free_used: 2 });
+    expect(nov.charges.total).toBe(0);
+    const c = await ok('/api/v1/accounts/demo3/billing/conversations?month=2026-10');
+    expect(c.conversations.map((x: { message_id: string; charge: number }) => [x.message_id, x.charge]).at(-1)).toEqual(['r6-out1', 275]);
+    const l = await ok('/api/v1/accounts/demo3/billing/ledger?from=2026-10-31&to=2026-11-01');
+    expect(l.rows[0]).toMatchObject({ bucket: '2026-10-31', start: '2026-10-31T00:00:00.000Z' });
+  });
+
   test('an account key reads its own billing, not another account', async () => {
     const key = await s.accountKey('demo');
     expect((await get('/api/v1/accounts/demo/billing/usage?month=2026-10', key)).statusCode).toBe(200);
