@@ -2,7 +2,7 @@
 -- ~560k items: reading them with FINAL cost 0.3-2 s a query; these tables make a usage
 -- read touch a few thousand rows). Everything here is derived and rebuilt by
 -- sql/billing/sync.ts; migration 020 stays as it is (stores already carry it).
-
+--
 -- The local hour (start instant, in the account's time zone of the derivation) of each
 -- item: month and day boundaries of that zone never cut an hour, so charges can be
 -- counted per hour and only the hours that a bound, a plan change or a range edge cuts
