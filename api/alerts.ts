@@ -92,13 +92,12 @@ export class Alerter {
     if (this.closed) return;
     for (const a of accounts) {
       clearTimeout(this.timers.get(a));
-      this.timers.set(
-        a,
-        setTimeout(() => {
-          this.timers.delete(a);
-          void this.check(a);
-        }, this.options.debounceMs),
-      );
+      const timer = setTimeout(() => {
+        this.timers.delete(a);
+        void this.check(a);
+      }, this.options.debounceMs);
+      timer.unref(); // a pending check never keeps the process alive
+      this.timers.set(a, timer);
     }
   }
 
