@@ -115,6 +115,14 @@ async function refresh(db: Db, account: string): Promise<void> {
     // billing_items, under the account's lock, so nothing moves meanwhile.
     await db.command('DELETE FROM billing_item_hours WHERE account_id = {account:String}', { account });
     await db.command(SQL.hours, { account });
+    // A full derivation leaves a -rows row per contact next to its +rows rows in another
+    // part; until a merge sums them to 0 (and drops them), every freshness check reads
+    // them all (measured: 180k rows, ~120 ms a read on the 10M-event store). Merge now,
+    // once per full derivation; the few rows of incremental ones merge in the background.
+    // (Only an optimisation: a store that refuses OPTIMIZE here, e.g. a Distributed
+    // table, is still exact.)
+    await db.command('OPTIMIZE TABLE billing_pending FINAL').catch(() => undefined);
+    await db.command('OPTIMIZE TABLE billing_item_hours FINAL').catch(() => undefined);
   } else {
     const markers = s.pending;
     const ch = markers.map((m) => m.slice(0, m.indexOf(':')));
