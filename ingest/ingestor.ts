@@ -64,7 +64,7 @@ export class Ingestor {
     private dedup: DedupIndex,
   ) {}
 
-  async ingest(lines: AsyncIterable<Line>, ctx: IngestContext): Promise<IngestOutcome> {
+  async ingest(lines: AsyncIterable<Line | Line[]>, ctx: IngestContext): Promise<IngestOutcome> {
     const out: IngestOutcome = { accepted: 0, duplicates: 0, rejected: 0, errors: [], parsed: 0, forbidden: 0 };
     const dead: DeadLetter[] = [];
     const seen = new Set<string>();
@@ -96,7 +96,7 @@ export class Ingestor {
       if (inflight.length >= IN_FLIGHT) await inflight.shift();
     };
 
-    for await (const line of lines) {
+    for await (const item of lines) for (const line of Array.isArray(item) ? item : [item]) {
       if (line.text === null) {
         reject(line.n, line.head ?? '', line.bytes, null, null, { field: null, message: `line is longer than ${MAX_LINE_BYTES} bytes` });
         continue;
@@ -223,15 +223,21 @@ function isContentError(err: unknown): boolean {
 }
 
 /**
- * The event with only its type's fields, in a fixed order (JSON.stringify's key list):
+ * The event with only its type's fields (JSON.stringify's key list when it has others):
  * unknown fields never reach the store. Strings must be well-formed Unicode: JSON allows a
  * lone surrogate escape such as \\ud800, the store does not. JSON.stringify writes valid
  * pairs as characters and lone surrogates as \\udXXX escapes, so one regex finds them.
  */
 const LONE_SURROGATE = /\\ud[89a-f]/i;
+const ALLOWED = Object.fromEntries(Object.entries(FIELDS).map(([t, f]) => [t, new Set(f)])) as Record<EventType, Set<string>>;
 function project(o: Record<string, unknown>): string | LineError {
   const fields = FIELDS[o.type as EventType];
-  const row = JSON.stringify(o, fields);
+  // Most events carry only their own fields: then plain JSON.stringify (its fast path,
+  // about 1 µs) replaces the key-list form (about 3 µs).
+  const allowed = ALLOWED[o.type as EventType];
+  let only = true;
+  for (const k in o) if (!allowed.has(k)) { only = false; break; }
+  const row = only ? JSON.stringify(o) : JSON.stringify(o, fields);
   if (LONE_SURROGATE.test(row)) {
     // The regex also matches a literal backslash-u text; the check per field decides.
     const field = fields.find((f) => typeof o[f] === 'string' && !(o[f] as string).isWellFormed());

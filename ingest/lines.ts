@@ -25,9 +25,10 @@ export class BodyTooLargeError extends Error {
  * Splits a byte stream into lines without holding the body: memory is one chunk plus
  * one partial line (at most MAX_LINE_BYTES; the rest of a longer line is skipped and
  * only counted). Blank lines are skipped but keep their number. Counts body bytes and
- * throws BodyTooLargeError past maxBytes.
+ * throws BodyTooLargeError past maxBytes. Yields the lines of each chunk together: an
+ * await per line would cost about a microsecond each.
  */
-export async function* splitLines(body: Readable, maxBytes: number): AsyncGenerator<Line> {
+export async function* splitLines(body: Readable, maxBytes: number): AsyncGenerator<Line[]> {
   const decoder = new StringDecoder('utf8');
   let partial = '';
   let partialBytes = 0;
@@ -39,6 +40,7 @@ export async function* splitLines(body: Readable, maxBytes: number): AsyncGenera
     total += chunk.length;
     if (total > maxBytes) throw new BodyTooLargeError(maxBytes);
     const s = decoder.write(chunk);
+    const out: Line[] = [];
     let start = 0;
     for (;;) {
       const nl = s.indexOf('\n', start);
@@ -51,8 +53,9 @@ export async function* splitLines(body: Readable, maxBytes: number): AsyncGenera
       partialBytes = 0;
       overflow = false;
       head = '';
-      if (line) yield line;
+      if (line) out.push(line);
     }
+    if (out.length) yield out;
     const rest = s.slice(start);
     if (overflow) {
       partialBytes += byteLen(rest);
@@ -68,7 +71,7 @@ export async function* splitLines(body: Readable, maxBytes: number): AsyncGenera
   }
   const tail = decoder.end();
   const last = finish(partial + tail, partialBytes + byteLen(tail), overflow, head, n + 1);
-  if (last) yield last;
+  if (last) yield [last];
 }
 
 function finish(text: string, bytes: number, overflow: boolean, head: string, n: number): Line | null {

@@ -27,10 +27,10 @@ test('replaying the last batches through the views restores lost view rows, and 
   expect(before[0].total_chats).toBe(7);
   expect(before[2].balance).toBe(6640);
 
-  const targets = await s.db.query<{ t: string }>(
-    "SELECT extract(create_table_query, 'TO (?:\\\\w+\\\\.)?(\\\\w+)') AS t FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView'",
-  );
-  for (const { t } of targets) if (t && t !== 'billing_items') await s.db.command(`TRUNCATE TABLE ${t}`);
+  // The tables whose every row comes from a view of `events` (a crash can leave them
+  // short). Tables that other writers also fill (billing's derived items and counters)
+  // are left alone: emptying them would not be a state a crash can make.
+  for (const t of ['room_state', 'accounts', 'plans', 'billing_messages', 'billing_money']) await s.db.command(`TRUNCATE TABLE ${t}`);
   expect((await get(SUMMARY)).total_chats).toBe(0);
 
   const r = await replayRecentBatches(s.db);
