@@ -1,5 +1,5 @@
 import { loadConfig } from './config.ts';
-import { DataDirBusyError, openDb } from '../sql/db.ts';
+import { openDbOrExit } from '../sql/db.ts';
 import { migrate } from '../sql/migrate.ts';
 import { createKey, listKeys, revokeKey } from './keys.ts';
 import { parseArgs, resolveTarget } from '../ingest/cli-target.ts';
@@ -49,16 +49,7 @@ if (serverUp) {
   if (cmd === 'revoke') print(await call('DELETE', `/keys/${encodeURIComponent(arg)}`));
 } else {
   const cfg = loadConfig();
-  let db;
-  try {
-    db = await openDb(cfg, { readers: 1 });
-  } catch (err) {
-    if (err instanceof DataDirBusyError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const db = await openDbOrExit(cfg, { readers: 1 });
   await migrate(db, { database: cfg.clickhouse.database });
   if (cmd === 'create') {
     const { key, record } = await createKey(db, { account: values.account, name: values.name });

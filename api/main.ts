@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from './config.ts';
-import { DataDirBusyError, announceServerUrl, openDb } from '../sql/db.ts';
+import { announceServerUrl, openDbOrExit } from '../sql/db.ts';
 import { migrate } from '../sql/migrate.ts';
 import { replayRecentBatches } from '../sql/replay.ts';
 import { buildApp } from './app.ts';
@@ -14,16 +14,7 @@ async function main(): Promise<void> {
   const cfg = loadConfig();
   // Before the store is opened: a failed build should not leave a half-started server holding DATA_DIR.
   await ensureDashboardBuilt();
-  let db;
-  try {
-    db = await openDb(cfg);
-  } catch (err) {
-    if (err instanceof DataDirBusyError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const db = await openDbOrExit(cfg);
   await migrate(db, { database: cfg.clickhouse.database });
   // After a crash (embedded: a lock left by a dead process; a server: every start, as its
   // other clients may have crashed), re-feed the last insert batches through the views.

@@ -32,6 +32,19 @@ export class DataDirBusyError extends Error {
   readonly code = 'DATA_DIR_BUSY';
 }
 
+/** For commands: opens the store, or prints the one-sentence "directory in use" message and exits 1. */
+export async function openDbOrExit(cfg: Config, opts: { readers?: number } = {}): Promise<Db> {
+  try {
+    return await openDb(cfg, opts);
+  } catch (err) {
+    if (err instanceof DataDirBusyError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
 /** Number of read connections to embedded chDB: queries on different connections run in parallel. */
 const EMBEDDED_READERS = 3;
 

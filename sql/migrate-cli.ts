@@ -1,5 +1,5 @@
 import { loadConfig } from '../api/config.ts';
-import { DataDirBusyError, openDb } from './db.ts';
+import { openDbOrExit } from './db.ts';
 import { loadMigrations, planMigrations } from './migrate.ts';
 import { migrate } from './migrate.ts';
 
@@ -14,16 +14,8 @@ if (dry) {
     for (const s of statements) console.log(`${s};\n`);
   }
 } else {
-  try {
-    const db = await openDb(cfg, { readers: 1 });
-    const r = await migrate(db, { database: cfg.clickhouse.database, log: console.log });
-    console.log(r.applied.length ? `applied: ${r.applied.join(', ')}` : `nothing to apply (${r.skipped} already applied)`);
-    await db.close();
-  } catch (err) {
-    if (err instanceof DataDirBusyError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const db = await openDbOrExit(cfg, { readers: 1 });
+  const r = await migrate(db, { database: cfg.clickhouse.database, log: console.log });
+  console.log(r.applied.length ? `applied: ${r.applied.join(', ')}` : `nothing to apply (${r.skipped} already applied)`);
+  await db.close();
 }
