@@ -1,5 +1,6 @@
 import { loadConfig } from './config.ts';
 import { openDbOrExit } from '../sql/db.ts';
+import { ACCOUNT_ID } from '../ingest/contract.ts';
 import { migrate } from '../sql/migrate.ts';
 import { createKey, listKeys, revokeKey } from './keys.ts';
 import { parseArgs, resolveTarget } from '../ingest/cli-target.ts';
@@ -15,6 +16,10 @@ const { values, positionals } = parseArgs({
   options: { account: { type: 'string' }, name: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' }, help: { type: 'boolean' } },
 });
 const [cmd, arg] = positionals;
+if (values.account !== undefined && !new RegExp(ACCOUNT_ID).test(values.account)) {
+  console.error('--account must be 1-64 characters of A-Z a-z 0-9 _ . -');
+  process.exit(2);
+}
 if (values.help || !['create', 'list', 'revoke'].includes(cmd ?? '') || (cmd === 'revoke' && !arg)) {
   console.error(USAGE);
   process.exit(values.help ? 0 : 2);
