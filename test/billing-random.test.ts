@@ -299,7 +299,11 @@ function reference(all: Ev[], account: string) {
     let adjustments = 0;
     let charged = 0;
     let week = 0;
-    for (const x of money) if (x.t <= T) x.type === 'balance.topup' ? (topups += x.amount) : (adjustments += x.amount);
+    for (const x of money) {
+      if (x.t > T) continue;
+      if (x.type === 'balance.topup') topups += x.amount;
+      else adjustments += x.amount;
+    }
     for (const c of charges) {
       if (c.t <= T) charged += c.charge;
       if (c.t <= T && c.t > T - 7 * DAY) week += c.charge;

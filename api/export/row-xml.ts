@@ -17,6 +17,8 @@ const LETTERS = Array.from({ length: 702 }, (_, i) => (i < 26 ? String.fromCharC
 /** "A", "B", ..., "Z", "AA", ... for column index 0, 1, ... */
 export const columnLetter = (i: number): string => LETTERS[i];
 
+// Control characters are the point: XML 1.0 cannot carry them, so they are escaped or dropped.
+// eslint-disable-next-line no-control-regex
 const XML_SPECIAL = /[<>&'"\x7F\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const ENTITY: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' };
 

@@ -13,7 +13,8 @@ export const INTERVALS = ['hour', 'day', 'week', 'month'] as const satisfies rea
 // Compile-time: every channel / interval of the server's types is listed above.
 const everyChannel: Exclude<Channel, (typeof CHANNELS)[number]> extends never ? true : false = true;
 const everyInterval: Exclude<Interval, (typeof INTERVALS)[number]> extends never ? true : false = true;
-void everyChannel, everyInterval;
+void everyChannel;
+void everyInterval;
 
 export const PRESETS = ['today', '7d', '30d', 'this-month', 'last-month'] as const;
 export type Preset = (typeof PRESETS)[number];
