@@ -42,20 +42,8 @@ const CreateBody = Type.Object(
   { additionalProperties: false },
 );
 type CreateBody = Static<typeof CreateBody>;
-const PatchBody = Type.Object(
-  {
-    report: Type.Optional(fields.report),
-    cron: Type.Optional(fields.cron),
-    period: Type.Optional(fields.period),
-    tz: Type.Optional(fields.tz),
-    format: Type.Optional(fields.format),
-    channel: Type.Optional(fields.channel),
-    agent: Type.Optional(fields.agent),
-    webhook_url: Type.Optional(fields.webhook_url),
-    enabled: Type.Optional(fields.enabled),
-  },
-  { additionalProperties: false },
-);
+// PATCH takes any subset of the create fields, and nothing else.
+const PatchBody = Type.Partial(CreateBody, { additionalProperties: false });
 type PatchBody = Static<typeof PatchBody>;
 
 /** The checks a schema cannot make: cron, zone, format of the report, webhook URL. */
