@@ -9,7 +9,7 @@ import { createKey } from '../api/keys.ts';
 import { openDb, type Db } from '../sql/db.ts';
 import { migrate } from '../sql/migrate.ts';
 
-export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures');
+export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 export const EXAMPLE_NDJSON = path.join(FIXTURES, 'spec-example.ndjson');
 export const EXAMPLE_EXPECTED = path.join(FIXTURES, 'spec-example.expected.json');
 
