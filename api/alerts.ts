@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
+import { systemClock, type Clock } from '../core/clock.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../sql/db.ts';
 import { balance } from '../sql/billing/balance.ts';
 import { getSettings } from './settings.ts';
+import { parseAllow, postWebhook } from '../core/webhook-guard.ts';
 
 /**
  * Low-balance alerts. After every stored batch (Ingestor.onStored) the balance of each
@@ -17,6 +19,11 @@ import { getSettings } from './settings.ts';
  *   Webhook-Signature: sha256=<hex HMAC-SHA256(key = the account's webhook_secret as
  *                      UTF-8, message = "<Webhook-Timestamp>.<raw request body>")>
  * A receiver recomputes it over the raw body and rejects stale timestamps.
+ *
+ * Deliveries go through core/webhook-guard.ts (public addresses only, unless WEBHOOK_ALLOW;
+ * no redirects). An alert records a fixed outcome, never the receiver's answer or the
+ * network error: last_error is '' (delivered), 'refused' or 'failed', and last_status is
+ * the 2xx status of a delivery, else 0 (shown as null).
  */
 
 export interface AlertOptions {
@@ -28,9 +35,11 @@ export interface AlertOptions {
   timeoutMs: number;
   /** quiet time after a batch before checking, ms (a bulk import checks once, not per batch) */
   debounceMs: number;
+  /** WEBHOOK_ALLOW: internal hosts, addresses and CIDRs webhooks may reach */
+  webhookAllow: string[];
 }
 
-export const DEFAULT_ALERT_OPTIONS: AlertOptions = { attempts: 6, backoffMs: 2000, timeoutMs: 10_000, debounceMs: 1000 };
+export const DEFAULT_ALERT_OPTIONS: AlertOptions = { attempts: 6, backoffMs: 2000, timeoutMs: 10_000, debounceMs: 1000, webhookAllow: [] };
 
 export interface AlertRow {
   id: string;
@@ -83,6 +92,7 @@ export class Alerter {
     private db: Db,
     private log: FastifyBaseLogger,
     options: Partial<AlertOptions> = {},
+    private clock: Clock = systemClock,
   ) {
     this.options = { ...DEFAULT_ALERT_OPTIONS, ...options };
   }
@@ -148,8 +158,9 @@ export class Alerter {
         webhook_url: r.webhook_url || null,
         status: r.status as AlertRow['status'],
         attempts: Number(r.attempts),
-        last_status: Number(r.last_status) || null,
-        last_error: r.last_error || null,
+        // rows written before the guard kept the answer ("HTTP 418"): shown as the fixed words
+        last_status: r.status === 'delivered' ? Number(r.last_status) || null : null,
+        last_error: !r.last_error ? null : r.last_error === 'refused' ? 'refused' : 'failed',
         delivered_at: r.delivered_at.startsWith('1970') ? null : toIso(r.delivered_at),
       })),
     };
@@ -169,7 +180,7 @@ export class Alerter {
     const settings = await getSettings(this.db, account);
     const threshold = settings.low_balance_threshold;
     if (threshold === null || this.closed) return;
-    const now = Date.now();
+    const now = this.clock();
     const b = await balance(this.db, account, now);
     const before = await this.state(account);
     const below = b.balance < threshold;
@@ -219,7 +230,7 @@ export class Alerter {
       if (alert.attempts > 0) await new Promise((r) => setTimeout(r, o.backoffMs * 2 ** (alert.attempts - 1)));
       if (this.closed) return;
       const { webhook_secret } = await getSettings(this.db, alert.account_id);
-      const ts = String(Math.floor(Date.now() / 1000));
+      const ts = String(Math.floor(this.clock() / 1000));
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         'user-agent': 'chat-analytics-billing/1',
@@ -228,20 +239,18 @@ export class Alerter {
       };
       if (webhook_secret) headers['webhook-signature'] = `sha256=${sign(webhook_secret, ts, alert.payload)}`;
       alert.attempts++;
-      try {
-        const res = await fetch(alert.webhook_url, { method: 'POST', headers, body: alert.payload, signal: AbortSignal.timeout(o.timeoutMs), redirect: 'manual' });
-        await res.arrayBuffer().catch(() => undefined);
-        alert.last_status = res.status;
-        alert.last_error = res.ok ? '' : `HTTP ${res.status}`;
-        if (res.ok) {
-          alert.status = 'delivered';
-          alert.delivered_at = toCh(Date.now());
-        }
-      } catch (err) {
-        alert.last_status = 0;
-        alert.last_error = (err as Error).message.slice(0, 500);
+      const r = await postWebhook(alert.webhook_url, { headers, body: alert.payload, timeoutMs: o.timeoutMs, allow: parseAllow(o.webhookAllow) });
+      const delivered = r.outcome === 'delivered';
+      alert.last_status = delivered ? r.status : 0;
+      alert.last_error = delivered ? '' : r.outcome;
+      if (delivered) {
+        alert.status = 'delivered';
+        alert.delivered_at = toCh(this.clock());
+      } else {
+        this.log.warn({ account: alert.account_id, alert: alert.id, attempt: alert.attempts, outcome: r.outcome, detail: r.detail }, 'low-balance webhook not delivered');
       }
-      if (alert.status !== 'delivered' && alert.attempts >= o.attempts) alert.status = 'failed';
+      // a refused address stays refused: no more attempts
+      if (!delivered && (alert.attempts >= o.attempts || r.outcome === 'refused')) alert.status = 'failed';
       await this.save(alert);
       if (alert.status !== 'pending') return;
     }
@@ -276,10 +285,10 @@ export function sign(secret: string, timestamp: string, body: string): string {
 const alerters = new WeakMap<object, Alerter>();
 
 /** The one Alerter of an app context (keyed by app.ctx, shared by every plugin of the app). */
-export function alerterFor(ctx: { db: Db }, log: FastifyBaseLogger): { alerter: Alerter; created: boolean } {
+export function alerterFor(ctx: { db: Db; clock: Clock; config?: { webhookAllow: string[] } }, log: FastifyBaseLogger): { alerter: Alerter; created: boolean } {
   let alerter = alerters.get(ctx);
   if (alerter) return { alerter, created: false };
-  alerter = new Alerter(ctx.db, log);
+  alerter = new Alerter(ctx.db, log, { webhookAllow: ctx.config?.webhookAllow ?? [] }, ctx.clock);
   alerters.set(ctx, alerter);
   return { alerter, created: true };
 }

@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
+import { clockFromEnv, type Clock } from '../core/clock.ts';
 import type { Db } from '../sql/db.ts';
 import { DedupIndex } from '../ingest/dedup.ts';
 import { Ingestor } from '../ingest/ingestor.ts';
@@ -25,11 +26,14 @@ import { exportsRoutes } from './routes/exports.ts';
 import { schedulesRoutes } from './routes/schedules.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { dashboardRoutes } from './dashboard.ts';
+import { sharedSchemas } from './routes/openapi-schemas.ts';
 
 export interface AppOptions {
   config: Config;
   db: Db;
   logger?: boolean | object;
+  /** "Now" for every default window, billing instant and schedule (default: NOW, else the system clock). */
+  clock?: Clock;
 }
 
 export interface AppContext {
@@ -38,6 +42,7 @@ export interface AppContext {
   keys: KeyStore;
   ingestor: Ingestor;
   dedup: DedupIndex;
+  clock: Clock;
 }
 
 declare module 'fastify' {
@@ -58,13 +63,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Ingestion reads its own stream with its own limit; this bounds JSON bodies elsewhere.
     bodyLimit: 1024 * 1024,
     requestTimeout: opts.config.requestTimeoutMs,
+    // TRUST_PROXY: whose X-Forwarded-For/-Proto to believe, for req.ip (rate limits) and
+    // req.protocol (the session cookie's Secure); off by default, as anyone can send them.
+    trustProxy: opts.config.trustProxy,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const keys = new KeyStore(opts.db);
+  const keys = new KeyStore(opts.db, { authFailuresPerMin: opts.config.authFailuresPerMin });
   const dedup = new DedupIndex(opts.db);
   await dedup.load();
-  const ctx: AppContext = { config: opts.config, db: opts.db, keys, dedup, ingestor: new Ingestor(opts.db, dedup) };
+  const ctx: AppContext = { config: opts.config, db: opts.db, keys, dedup, ingestor: new Ingestor(opts.db, dedup, { maxRejectedLines: opts.config.maxRejectedLines }), clock: opts.clock ?? clockFromEnv(opts.config.now) };
   app.decorate('ctx', ctx);
   const routeTable: FastifyInstance['routeTable'] = [];
   app.decorate('routeTable', routeTable);
@@ -93,11 +101,32 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await installSecurity(app, opts.config);
   // Parses and signs the dashboard's session cookie (api/session.ts); requireKey accepts it.
   await app.register(cookie, { secret: sessionSecret(opts.config) });
+  // The named schemas (components.schemas.<name>, api/routes/openapi-schemas.ts): added before
+  // any route so every route can point at them.
+  for (const s of sharedSchemas()) app.addSchema(s);
   await app.register(swagger, {
     openapi: {
+      // 3.1: its schemas are JSON Schema 2020-12, which is what TypeBox writes (type null, const, examples).
+      openapi: '3.1.0',
       info: { title: 'Chat analytics and billing API', version: '1' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
+    },
+    // A schema with an $id is listed under its $id, not def-N.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    // The parts of a route schema that are documentation only (api/routes/openapi-schemas.ts):
+    // error answers (`errorResponses`) and a body that is never validated (`documentedBody`).
+    transform: ({ schema, url }) => {
+      if (!schema) return { schema, url };
+      const { errorResponses, documentedBody, ...rest } = schema;
+      return {
+        schema: {
+          ...rest,
+          ...(documentedBody ? { body: documentedBody } : {}),
+          ...(errorResponses ? { response: { ...(rest.response as object), ...errorResponses } } : {}),
+        },
+        url,
+      };
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -10,20 +10,32 @@ export interface Config {
   logLevel: string;
   /** Largest request body accepted by POST /api/v1/events, bytes after gunzip. */
   maxBodyBytes: number;
+  /** Rejected lines of one POST /api/v1/events before reading stops with 422 (MAX_REJECTED_LINES); 0 = no ceiling. */
+  maxRejectedLines: number;
   /** Where scheduled export files are kept (default DATA_DIR/exports). */
   exportDir: string;
   /** Days an export file is kept. */
   exportRetentionDays: number;
   /** Run the export scheduler on this instance (SCHEDULER=0 turns it off). */
   scheduler: boolean;
+  /** Hosts, addresses and CIDRs webhooks may reach although internal (WEBHOOK_ALLOW, comma-separated); empty: public addresses only. */
+  webhookAllow: string[];
   /** Signs dashboard session cookies; default: DATA_DIR/session.secret, made on first start. */
   sessionSecret?: string;
   /** Origins allowed by CORS (CORS_ORIGINS, comma-separated); empty: no CORS headers. */
   corsOrigins: string[];
   /** Requests a minute per API key (RATE_LIMIT_PER_MIN). */
   rateLimitPerMin: number;
+  /** Failed authentications a minute from one address before it gets 429 without a store query (AUTH_FAILURES_PER_MIN). */
+  authFailuresPerMin: number;
+  /** Reads that may wait for a store connection before more get 503 (READ_QUEUE_MAX); 0 = no bound. */
+  readQueueMax: number;
+  /** Fastify's trustProxy (TRUST_PROXY): whose X-Forwarded-For / -Proto to believe; false = nobody's. */
+  trustProxy: boolean | string;
   /** Longest time to receive a whole request, ms (REQUEST_TIMEOUT_MS); 0 = none. */
   requestTimeoutMs: number;
+  /** Starts the service's clock at this RFC 3339 instant (NOW); unset: the system clock. For demos and tests of a spawned server. */
+  now?: string;
   clickhouse: {
     url?: string;
     user?: string;
@@ -43,13 +55,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: env.DEMO !== '0' && env.DEMO !== 'false',
     logLevel: env.LOG_LEVEL || 'info',
     maxBodyBytes: intFrom(env.MAX_BODY_BYTES, 256 * 1024 * 1024, 'MAX_BODY_BYTES'),
+    maxRejectedLines: intFrom(env.MAX_REJECTED_LINES, 100_000, 'MAX_REJECTED_LINES'),
     exportDir: path.resolve(env.EXPORT_DIR || path.join(dataDir, 'exports')),
     exportRetentionDays: intFrom(env.EXPORT_RETENTION_DAYS, 30, 'EXPORT_RETENTION_DAYS'),
     scheduler: env.SCHEDULER !== '0' && env.SCHEDULER !== 'false',
+    webhookAllow: (env.WEBHOOK_ALLOW || '').split(',').map((h) => h.trim()).filter(Boolean),
     sessionSecret: env.SESSION_SECRET || undefined,
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
     rateLimitPerMin: intFrom(env.RATE_LIMIT_PER_MIN, 6000, 'RATE_LIMIT_PER_MIN'),
+    authFailuresPerMin: intFrom(env.AUTH_FAILURES_PER_MIN, 30, 'AUTH_FAILURES_PER_MIN'),
+    readQueueMax: intFrom(env.READ_QUEUE_MAX, 64, 'READ_QUEUE_MAX'),
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
     requestTimeoutMs: intFrom(env.REQUEST_TIMEOUT_MS, 600_000, 'REQUEST_TIMEOUT_MS'),
+    now: env.NOW || undefined,
     clickhouse: {
       url: env.CLICKHOUSE_URL || undefined,
       user: env.CLICKHOUSE_USER || undefined,
@@ -58,6 +76,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cluster: env.CLICKHOUSE_CLUSTER || undefined,
     },
   };
+}
+
+/**
+ * TRUST_PROXY: unset, 0 or false: trust no proxy (req.ip is the socket's peer); 1 or true:
+ * trust every hop; else a comma-separated list of the proxies' addresses or CIDRs (e.g.
+ * 10.0.0.0/8,127.0.0.1). No hop count: this Fastify treats one as trusting nobody.
+ */
+function trustProxyFrom(v: string | undefined): boolean | string {
+  if (!v || v === '0' || v === 'false') return false;
+  if (v === '1' || v === 'true') return true;
+  return v;
 }
 
 function intFrom(v: string | undefined, dflt: number, name: string): number {

@@ -15,7 +15,7 @@ export async function loadDemo(app: FastifyInstance): Promise<{ accepted: number
   const { demoEvents } = await import('../ingest/demo.ts');
   async function* lines(): AsyncGenerator<Line> {
     let n = 0;
-    for (const e of demoEvents()) {
+    for (const e of demoEvents(1, new Date(app.ctx.clock()))) {
       const text = JSON.stringify(e);
       yield { n: ++n, text, bytes: text.length };
     }

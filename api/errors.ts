@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { StoreOverloadedError } from '../sql/db.ts';
 
 /** An error the API answers as {error: {code, message, field}} with its status. */
 export class ApiError extends Error {
@@ -12,12 +13,27 @@ export class ApiError extends Error {
   }
 }
 
+/** An ApiError that also tells the client when to try again (Retry-After, seconds): 429, 503. */
+export class RetryLaterError extends ApiError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(status, code, message);
+  }
+}
+
 export const badRequest = (field: string, message: string) => new ApiError(400, 'invalid_parameter', `${field}: ${message}`, field);
 
 /** The one error handler: every failure leaves as JSON with a code, never a stack trace. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
+    // Reads beyond READ_QUEUE_MAX (sql/db.ts): a quick, retryable answer instead of a held connection.
+    if (err instanceof StoreOverloadedError) err = new RetryLaterError(503, 'overloaded', `${err.message}; retry in 1 s`, 1);
     if (err instanceof ApiError) {
+      if (err instanceof RetryLaterError) reply.header('retry-after', String(err.retryAfterS));
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
     }
     const fe = err as FastifyError;

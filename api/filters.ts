@@ -124,7 +124,7 @@ function parseAgents(values: string[] | undefined): string[] {
  * to = the start of tomorrow in tz, from = `DEFAULT_DAYS` calendar days before to.
  * Throws 400 invalid_parameter with the offending field.
  */
-export async function parseFilters(db: Db, account: string, q: FilterInput, now = Date.now()): Promise<ParsedFilters> {
+export async function parseFilters(db: Db, account: string, q: FilterInput, now: number): Promise<ParsedFilters> {
   let tz: string;
   if (q.tz !== undefined) {
     const c = canonicalTimeZone(q.tz);

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { Db } from '../sql/db.ts';
+import { freeBudget, spend, type Db, type QueryBudget } from '../sql/db.ts';
+import { SessionStore } from '../sql/sessions.ts';
 
 export interface KeyRecord {
   key_id: string;
@@ -57,18 +58,43 @@ export async function revokeKey(db: Db, keyId: string): Promise<boolean> {
   return true;
 }
 
+/** ADMIN_API_KEY, the only key of free form, has at least this many characters (api/bootstrap.ts). */
+const MIN_FREE_FORM = 16;
+
 /**
  * Finds the key of a bearer token, comparing hashes in constant time. Results are cached
- * for 10 s (a revoked key stops working within that; at once on this instance).
+ * for 10 s (a revoked key stops working within that; at once on this instance). Each
+ * store query is spent from the caller's QueryBudget (api/auth.ts limits failing addresses).
+ *
+ * A token without the `cak_` form can only be an ADMIN_API_KEY: such a token is looked up
+ * only when its derived id is among the admin key ids (one query for all of them, cached
+ * 10 s), so random tokens cost no store query each.
  */
 export class KeyStore {
   private cache = new Map<string, { at: number; rec: (KeyRecord & { hash: string }) | null }>();
-  constructor(private db: Db) {}
+  private adminIds: { at: number; ids: Promise<Set<string>> } | null = null;
+  /** Failed authentications per address (api/auth.ts): AUTH_FAILURES_PER_MIN. */
+  readonly failures: FailureWindow;
+  /** Dashboard sessions made from these keys (api/session.ts). */
+  readonly sessions: SessionStore;
+  constructor(
+    private db: Db,
+    opts: { authFailuresPerMin?: number } = {},
+  ) {
+    this.failures = new FailureWindow(opts.authFailuresPerMin ?? 0);
+    this.sessions = new SessionStore(db);
+  }
 
-  async verify(token: string): Promise<KeyRecord | null> {
+  async verify(token: string, budget: QueryBudget = freeBudget()): Promise<KeyRecord | null> {
     const m = KEY_RE.exec(token);
-    const keyId = m ? m[1] : sha256(token).slice(0, 12);
-    const rec = await this.lookup(keyId);
+    let keyId: string;
+    if (m) keyId = m[1];
+    else {
+      if (token.length < MIN_FREE_FORM || token.startsWith('cak_')) return null;
+      keyId = sha256(token).slice(0, 12);
+      if (!(await this.adminKeyIds(budget)).has(keyId)) return null;
+    }
+    const rec = await this.lookup(keyId, budget);
     if (!rec || rec.revoked_at) return null;
     const a = Buffer.from(rec.hash, 'hex');
     const b = Buffer.from(sha256(token), 'hex');
@@ -79,8 +105,8 @@ export class KeyStore {
    * The live (not revoked) key of an id, without its secret: dashboard sessions carry only
    * the key id, and this re-checks on every request that the key still stands.
    */
-  async verifyId(keyId: string): Promise<KeyRecord | null> {
-    const rec = await this.lookup(keyId);
+  async verifyId(keyId: string, budget: QueryBudget = freeBudget()): Promise<KeyRecord | null> {
+    const rec = await this.lookup(keyId, budget);
     if (!rec || rec.revoked_at) return null;
     const { hash: _hash, ...pub } = rec;
     return pub;
@@ -88,11 +114,29 @@ export class KeyStore {
 
   forget(keyId: string): void {
     this.cache.delete(keyId);
+    this.adminIds = null;
   }
 
-  private async lookup(keyId: string): Promise<(KeyRecord & { hash: string }) | null> {
+  private async adminKeyIds(budget: QueryBudget): Promise<Set<string>> {
+    if (!this.adminIds || Date.now() - this.adminIds.at > 10_000) {
+      spend(budget);
+      // Concurrent callers share the one query in flight; a failed one is not kept.
+      const ids = this.db
+        .query<{ key_id: string }>("SELECT key_id FROM api_keys FINAL WHERE role = 'admin' AND revoked_at IS NULL")
+        .then((rows) => new Set(rows.map((r) => r.key_id)));
+      const entry = { at: Date.now(), ids };
+      this.adminIds = entry;
+      ids.catch(() => {
+        if (this.adminIds === entry) this.adminIds = null;
+      });
+    }
+    return this.adminIds.ids;
+  }
+
+  private async lookup(keyId: string, budget: QueryBudget): Promise<(KeyRecord & { hash: string }) | null> {
     let hit = this.cache.get(keyId);
     if (!hit || Date.now() - hit.at > 10_000) {
+      spend(budget);
       const rows = await this.db.query<KeyRecord & { hash: string }>(
         'SELECT key_id, hash, account_id, role, name, created_at, revoked_at FROM api_keys FINAL WHERE key_id = {id:String}',
         { id: keyId },
@@ -102,5 +146,37 @@ export class KeyStore {
       this.cache.set(keyId, hit);
     }
     return hit.rec;
+  }
+}
+
+/**
+ * Counts failures per address in fixed one-minute windows. At `limit` failures an address
+ * is refused until its window ends. In memory, per instance: it bounds the store queries
+ * one address can cause here, which is what it is for. 0 = no limit.
+ */
+export class FailureWindow {
+  private windows = new Map<string, { start: number; n: number }>();
+  constructor(readonly limit: number) {}
+
+  /** Seconds until `addr` may try again, or 0 when it may now. */
+  blockedFor(addr: string, now = Date.now()): number {
+    const w = this.windows.get(addr);
+    if (!this.limit || !w || now - w.start >= 60_000 || w.n < this.limit) return 0;
+    return Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000));
+  }
+
+  fail(addr: string, now = Date.now()): void {
+    if (!this.limit) return;
+    let w = this.windows.get(addr);
+    if (!w || now - w.start >= 60_000) {
+      // Bounded memory: past 100,000 addresses, windows that have ended are dropped (all, if none has).
+      if (this.windows.size >= 100_000) {
+        for (const [k, v] of this.windows) if (now - v.start >= 60_000) this.windows.delete(k);
+        if (this.windows.size >= 100_000) this.windows.clear();
+      }
+      w = { start: now, n: 0 };
+      this.windows.set(addr, w);
+    }
+    w.n++;
   }
 }

@@ -23,7 +23,11 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /** RFC 3339 with `Z` or a numeric offset; fractions beyond milliseconds are truncated. */
 export const RFC3339 = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$';
-export const ACCOUNT_ID = '^[A-Za-z0-9_.-]{1,64}$';
+/**
+ * 1-64 characters, the first a letter or digit: an id made of dots (`.`, `..`) could
+ * otherwise name a path outside a folder built from it (EXPORT_DIR/<account>).
+ */
+export const ACCOUNT_ID = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
 /** Largest money amount accepted, rupiah: far above any real top-up, far below 2^53. */
 export const MAX_AMOUNT = 1_000_000_000_000_000;
 /** Largest quota or price accepted (UInt32 column). */
@@ -32,7 +36,7 @@ export const MAX_PLAN_NUMBER = 4_000_000_000;
 const Ref = (description: string) => Type.String({ minLength: 1, maxLength: 256, description });
 const Common = {
   id: Type.String({ minLength: 1, maxLength: 128, description: 'Unique per account; a repeated id is a retry of the same event.' }),
-  account_id: Type.String({ pattern: ACCOUNT_ID, description: 'The tenant: 1-64 characters of A-Z a-z 0-9 _ . -' }),
+  account_id: Type.String({ pattern: ACCOUNT_ID, description: 'The tenant: 1-64 characters of A-Z a-z 0-9 _ . -, the first a letter or digit' }),
   occurred_at: Type.String({ pattern: RFC3339, description: 'RFC 3339 with Z or a numeric offset; milliseconds kept.', examples: ['2026-11-02T09:15:00+07:00'] }),
 };
 const Channel = Type.Union(CHANNELS.map((c) => Type.Literal(c)), { description: 'The inbox channel' });

@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import type { Db } from '../sql/db.ts';
 import { EVENT_SCHEMAS, type EventType, type IngestResult } from './contract.ts';
 import { Bloom } from './bloom.ts';
-import { storeDeadLetters, withRetries, type DeadLetter } from './dead-letters.ts';
-import type { DedupIndex } from './dedup.ts';
+import { DeadLetterWriter, withRetries } from './dead-letters.ts';
+import type { Claim, DedupIndex } from './dedup.ts';
 import { MAX_LINE_BYTES, type Line } from './lines.ts';
 import { validateEvent, type LineError } from './validate.ts';
 
@@ -13,6 +13,12 @@ export const MAX_ECHOED_ERRORS = 100;
 export const BATCH_ROWS = 10_000;
 /** Inserts of one request in flight at once: parsing the next batch overlaps the insert. */
 const IN_FLIGHT = 2;
+/** Rejected lines of one request before reading stops (MAX_REJECTED_LINES; 0 = no ceiling). */
+export const DEFAULT_MAX_REJECTED_LINES = 100_000;
+
+export interface IngestorOptions {
+  maxRejectedLines?: number;
+}
 
 export interface IngestContext {
   requestId: string;
@@ -26,6 +32,8 @@ export interface IngestOutcome extends IngestResult {
   parsed: number;
   /** Rejections for being another account's events. */
   forbidden: number;
+  /** Set when reading stopped at the rejected-lines ceiling: the line not read and the ceiling. */
+  stopped?: { line: number; limit: number };
 }
 
 /** Columns of each event type, in table order: an accepted line is re-serialised with exactly these. */
@@ -46,6 +54,17 @@ interface Pending {
   maybe: boolean;
 }
 
+/** A line turned down before storing: what its dead letter needs. */
+interface Refusal {
+  n: number;
+  raw: string;
+  bytes: number;
+  id: unknown;
+  account: unknown;
+  err: LineError;
+  forbidden?: boolean;
+}
+
 /**
  * Takes the lines of one request: parse, validate, drop duplicates (within the request
  * and against the store), batch, insert. Resolves only after every accepted event and
@@ -54,6 +73,7 @@ interface Pending {
 export class Ingestor {
   /** Called after each stored batch with the accounts it touched (billing alerts listen here). */
   private listeners: Array<(accounts: Set<string>) => void> = [];
+  readonly maxRejectedLines: number;
 
   onStored(fn: (accounts: Set<string>) => void): void {
     this.listeners.push(fn);
@@ -62,102 +82,128 @@ export class Ingestor {
   constructor(
     private db: Db,
     private dedup: DedupIndex,
-  ) {}
+    opts: IngestorOptions = {},
+  ) {
+    this.maxRejectedLines = opts.maxRejectedLines ?? DEFAULT_MAX_REJECTED_LINES;
+  }
 
   async ingest(lines: AsyncIterable<Line | Line[]>, ctx: IngestContext): Promise<IngestOutcome> {
     const out: IngestOutcome = { accepted: 0, duplicates: 0, rejected: 0, errors: [], parsed: 0, forbidden: 0 };
-    const dead: DeadLetter[] = [];
-    const seen = new Set<string>();
-    const inflight: Promise<void>[] = [];
+    const dead = new DeadLetterWriter(this.db);
+    const limit = this.maxRejectedLines;
+    // Ids are claimed when their line is read, so exactly one request ever stores an id.
+    const owner = {};
+    let claim = this.dedup.open(owner);
     let batch: Pending[] = [];
+    const inflight: Promise<void>[] = [];
+    // Lines whose id another request holds; at most BATCH_ROWS before they are resolved.
+    let deferred: Array<{ p: Pending; holder: Claim }> = [];
+    const deferredKeys = new Set<string>();
 
-    const reject = (line: number, raw: string, rawBytes: number, id: unknown, account: unknown, err: LineError) => {
+    const reject = (r: Refusal) => {
       out.rejected++;
-      const idStr = typeof id === 'string' ? id : null;
-      if (out.errors.length < MAX_ECHOED_ERRORS) out.errors.push({ line, id: idStr, field: err.field, message: err.message });
-      dead.push({
+      if (r.forbidden) out.forbidden++;
+      const idStr = typeof r.id === 'string' ? r.id : null;
+      if (out.errors.length < MAX_ECHOED_ERRORS) out.errors.push({ line: r.n, id: idStr, field: r.err.field, message: r.err.message });
+      dead.add({
         request_id: ctx.requestId,
         key_id: ctx.keyId,
-        account_id: typeof account === 'string' ? account.slice(0, 64) : '',
-        line,
+        account_id: typeof r.account === 'string' ? r.account.slice(0, 64) : '',
+        line: r.n,
         event_id: (idStr ?? '').slice(0, 128),
-        field: err.field ?? '',
-        message: err.message,
-        raw,
-        raw_bytes: rawBytes,
+        field: r.err.field ?? '',
+        message: r.err.message,
+        raw: r.raw,
+        raw_bytes: r.bytes,
       });
     };
+    const refuse = (p: Pending, message: string) => reject({ n: p.n, raw: p.text, bytes: p.bytes, id: p.id, account: p.account, err: { field: null, message } });
 
     const flush = async () => {
       if (batch.length === 0) return;
-      const b = batch;
+      const write = this.write(batch, claim, out, refuse);
+      // Handled now so a failure while we read or wait is not an unhandled rejection; awaited below.
+      write.catch(() => undefined);
+      inflight.push(write);
       batch = [];
-      inflight.push(this.write(b, out, (p, message) => reject(p.n, p.text, p.bytes, p.id, p.account, { field: null, message })));
+      claim = this.dedup.open(owner);
       if (inflight.length >= IN_FLIGHT) await inflight.shift();
     };
 
-    for await (const item of lines) for (const line of Array.isArray(item) ? item : [item]) {
-      if (line.text === null) {
-        reject(line.n, line.head ?? '', line.bytes, null, null, { field: null, message: `line is longer than ${MAX_LINE_BYTES} bytes` });
-        continue;
+    /** A valid line: a duplicate, deferred (another request holds its id), or claimed into the batch. */
+    const take = (p: Pending) => {
+      if (deferredKeys.has(p.key)) {
+        out.duplicates++; // an earlier line of this request with this id is deferred: it decides
+        return;
       }
-      let v: unknown;
-      try {
-        v = JSON.parse(line.text);
-      } catch (e) {
-        reject(line.n, line.text, line.bytes, null, null, { field: null, message: `is not valid JSON (${(e as Error).message})` });
-        continue;
+      const state = this.dedup.check(p.key, p.hash, claim);
+      if (state === 'mine') out.duplicates++;
+      else if (typeof state !== 'string') {
+        deferred.push({ p, holder: state });
+        deferredKeys.add(p.key);
+      } else {
+        p.maybe = state === 'maybe';
+        batch.push(p);
       }
-      out.parsed++;
-      const o = v as Record<string, unknown>;
-      const isObj = v !== null && typeof v === 'object' && !Array.isArray(v);
-      if (isObj && ctx.account !== undefined && typeof o.account_id === 'string' && o.account_id !== ctx.account) {
-        out.forbidden++;
-        reject(line.n, line.text, line.bytes, o.id, o.account_id, { field: 'account_id', message: `this key may only store events of account ${ctx.account}` });
-        continue;
-      }
-      const err = validateEvent(v);
-      if (err) {
-        reject(line.n, line.text, line.bytes, isObj ? o.id : null, isObj ? o.account_id : null, err);
-        continue;
-      }
-      const row = project(o);
-      if (typeof row !== 'string') {
-        reject(line.n, line.text, line.bytes, o.id, o.account_id, row);
-        continue;
-      }
-      const account = o.account_id as string;
-      const id = o.id as string;
-      const key = `${account}\u0000${id}`;
-      if (seen.has(key)) {
-        out.duplicates++;
-        continue;
-      }
-      seen.add(key);
-      const hash = Bloom.hash(account, id);
-      let state = this.dedup.check(key, hash);
-      if (typeof state !== 'string') {
-        // Another request is storing this id right now: its outcome decides.
-        if (await state) {
-          out.duplicates++;
-          continue;
+    };
+
+    /**
+     * Waits for the requests holding the deferred ids. Our own batch is flushed first, so
+     * a waiting request holds no claim that is not being written: two requests waiting on
+     * each other's unwritten claims (a deadlock) cannot happen. An id whose holder did not
+     * store it is taken again (claimed by us, or deferred on a newer holder).
+     */
+    const settleDeferred = async () => {
+      while (deferred.length) {
+        await flush();
+        const round = deferred;
+        deferred = [];
+        const outcomes = await Promise.all(round.map((d) => d.holder.done));
+        for (let i = 0; i < round.length; i++) {
+          const { p } = round[i];
+          deferredKeys.delete(p.key);
+          const notStored = outcomes[i];
+          if (notStored !== null && !notStored.has(p.key)) out.duplicates++; // the holder stored it first
+          else take(p);
+          if (batch.length >= BATCH_ROWS) await flush();
         }
-        state = this.dedup.check(key, hash) === 'new' ? 'new' : 'maybe';
       }
-      batch.push({ n: line.n, text: line.text, bytes: line.bytes, key, hash, account, id, row, maybe: state === 'maybe' });
-      if (batch.length >= BATCH_ROWS) await flush();
+    };
+
+    try {
+      read: for await (const item of lines) {
+        for (const line of Array.isArray(item) ? item : [item]) {
+          const p = classify(line, ctx, out);
+          if ('err' in p) {
+            if (limit > 0 && out.rejected >= limit) {
+              out.stopped = { line: line.n, limit };
+              break read;
+            }
+            reject(p);
+            if (dead.full) await dead.flush();
+            continue;
+          }
+          take(p);
+          if (batch.length >= BATCH_ROWS) await flush();
+          if (deferred.length >= BATCH_ROWS) await settleDeferred();
+        }
+      }
+      await settleDeferred();
+      await flush();
+      while (inflight.length) await inflight.shift();
+      await dead.drain();
+      return out;
+    } finally {
+      // On failure: free the ids of the unwritten batch (waiters may then store them),
+      // and let the writes already started finish and release their own claims.
+      this.dedup.release(claim, null);
+      await Promise.allSettled(inflight);
     }
-    await flush();
-    await Promise.all(inflight);
-    await storeDeadLetters(this.db, dead);
-    return out;
   }
 
-  /** Confirms the filter's "maybe" ids against the store, then inserts the rest. */
-  private async write(batch: Pending[], out: IngestOutcome, refuse: (p: Pending, message: string) => void): Promise<void> {
-    let settle!: (stored: boolean) => void;
-    const done = new Promise<boolean>((r) => (settle = r));
-    this.dedup.claim(batch, done);
+  /** Confirms the filter's "maybe" ids against the store, inserts the rest, then releases the batch's claim. */
+  private async write(batch: Pending[], claim: Claim, out: IngestOutcome, refuse: (p: Pending, message: string) => void): Promise<void> {
+    const refused = new Set<string>();
     try {
       const maybes = batch.filter((p) => p.maybe);
       if (maybes.length) {
@@ -167,15 +213,18 @@ export class Ingestor {
           batch = batch.filter((p) => !stored.has(p.key));
         }
       }
-      const stored = await this.insert(batch, refuse);
+      const stored = await this.insert(batch, (p, message) => {
+        refused.add(p.key);
+        refuse(p, message);
+      });
       out.accepted += stored.length;
-      settle(true);
+      this.dedup.release(claim, refused);
       if (stored.length && this.listeners.length) {
         const accounts = new Set(stored.map((p) => p.account));
         for (const fn of this.listeners) fn(accounts);
       }
     } catch (err) {
-      settle(false);
+      this.dedup.release(claim, null);
       throw err;
     }
   }
@@ -220,6 +269,33 @@ const TRANSIENT_CODES = new Set(['159', '160', '164', '202', '203', '209', '210'
 function isContentError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' && /^\d+$/.test(code) && !TRANSIENT_CODES.has(code);
+}
+
+/** Parses, checks and projects one line: the event to store, or why it is turned down. */
+function classify(line: Line, ctx: IngestContext, out: IngestOutcome): Pending | Refusal {
+  if (line.text === null) {
+    return { n: line.n, raw: line.head ?? '', bytes: line.bytes, id: null, account: null, err: { field: null, message: `line is longer than ${MAX_LINE_BYTES} bytes` } };
+  }
+  const base = { n: line.n, raw: line.text, bytes: line.bytes };
+  let v: unknown;
+  try {
+    v = JSON.parse(line.text);
+  } catch (e) {
+    return { ...base, id: null, account: null, err: { field: null, message: `is not valid JSON (${(e as Error).message})` } };
+  }
+  out.parsed++;
+  const o = v as Record<string, unknown>;
+  const isObj = v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isObj && ctx.account !== undefined && typeof o.account_id === 'string' && o.account_id !== ctx.account) {
+    return { ...base, id: o.id, account: o.account_id, forbidden: true, err: { field: 'account_id', message: `this key may only store events of account ${ctx.account}` } };
+  }
+  const err = validateEvent(v);
+  if (err) return { ...base, id: isObj ? o.id : null, account: isObj ? o.account_id : null, err };
+  const row = project(o);
+  if (typeof row !== 'string') return { ...base, id: o.id, account: o.account_id, err: row };
+  const account = o.account_id as string;
+  const id = o.id as string;
+  return { n: line.n, text: line.text, bytes: line.bytes, key: `${account}\u0000${id}`, hash: Bloom.hash(account, id), account, id, row, maybe: false };
 }
 
 /**

@@ -39,7 +39,9 @@ export async function* splitLines(body: Readable, maxBytes: number): AsyncGenera
   for await (const chunk of body as AsyncIterable<Buffer>) {
     total += chunk.length;
     if (total > maxBytes) throw new BodyTooLargeError(maxBytes);
-    const s = decoder.write(chunk);
+    let s = decoder.write(chunk);
+    // A UTF-8 byte-order mark (some Windows tools write one) is not part of line 1.
+    if (total === chunk.length && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
     const out: Line[] = [];
     let start = 0;
     for (;;) {

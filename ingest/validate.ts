@@ -29,7 +29,7 @@ const TYPES = new Set<string>(EVENT_TYPES);
 
 const PATTERN_MESSAGES: Record<string, string> = {
   occurred_at: 'must be an RFC 3339 timestamp with Z or a numeric offset, e.g. 2026-11-02T09:15:00+07:00',
-  account_id: 'must be 1-64 characters of A-Z a-z 0-9 _ . -',
+  account_id: 'must be 1-64 characters of A-Z a-z 0-9 _ . -, the first a letter or digit',
 };
 
 function describe(e: ErrorObject): LineError {
@@ -63,19 +63,30 @@ function describe(e: ErrorObject): LineError {
 
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** The pattern admits 2026-02-30 or 25:00; this checks the calendar. Years 2000-2199. */
+/**
+ * The pattern admits 2026-02-30 or 25:00; this checks the calendar of the written digits,
+ * then the range on the UTC instant: years 2000-2199 in UTC, so 2000-01-01T00:00:00+23:59
+ * (1999 in UTC) is refused and 1999-12-31T23:30:00-01:00 (2000 in UTC) is taken.
+ */
 export function checkTimestamp(s: string): string | null {
+  const RANGE = 'must be a time between the years 2000 and 2199 (UTC)';
   const y = +s.slice(0, 4), mo = +s.slice(5, 7), d = +s.slice(8, 10);
   const h = +s.slice(11, 13), mi = +s.slice(14, 16), se = +s.slice(17, 19);
-  if (y < 2000 || y > 2199) return 'must be a time between the years 2000 and 2199';
+  // An offset moves the instant by less than a day: a written year outside 1999-2200 is out in UTC too.
+  if (y < 1999 || y > 2200) return RANGE;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && !leap ? 28 : DAYS[mo - 1]) || h > 23 || mi > 59 || se > 59) {
     return 'is not a real date and time';
   }
+  let offsetMin = 0;
   if (!s.endsWith('Z')) {
     const oh = +s.slice(-5, -3), om = +s.slice(-2);
     if (oh > 23 || om > 59) return 'has an invalid offset';
+    offsetMin = (s[s.length - 6] === '-' ? -1 : 1) * (oh * 60 + om);
   }
+  // Local time minus its offset is UTC; whole seconds decide the year (fractions cannot cross it).
+  const utcYear = new Date(Date.UTC(y, mo - 1, d, h, mi, se) - offsetMin * 60_000).getUTCFullYear();
+  if (utcYear < 2000 || utcYear > 2199) return RANGE;
   return null;
 }
 

@@ -19,17 +19,56 @@ export interface Db {
   query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>, settings?: Record<string, unknown>): Promise<T[]>;
   /** A statement without result (DDL, INSERT ... SELECT) on a read connection. */
   command(sql: string, params?: Record<string, unknown>, settings?: Record<string, unknown>): Promise<void>;
-  /** A read connection for callers that need the raw client (streams). */
+  /** A read connection for callers that need the raw client (streams); outside the read queue. */
   reader(): ClickHouseClient;
   cluster?: string;
   /** True when the previous process on this embedded store died without releasing it. */
   crashed: boolean;
+  /** The read pool's load right now, for /health: it never waits behind the queue. */
+  readStats(): ReadStats;
   version(): Promise<string>;
   close(): Promise<void>;
 }
 
 export class DataDirBusyError extends Error {
   readonly code = 'DATA_DIR_BUSY';
+}
+
+/**
+ * A read was refused because READ_QUEUE_MAX reads already wait for a connection: the
+ * API answers 503 with Retry-After (api/errors.ts) instead of holding the request.
+ */
+export class StoreOverloadedError extends Error {
+  readonly code = 'STORE_OVERLOADED';
+}
+
+/**
+ * How many store queries one request may cause while authenticating (api/auth.ts): an
+ * address with too many failures may not cause any, and `queried` tells whether a failure
+ * cost one (only those count).
+ */
+export interface QueryBudget {
+  mayQuery: boolean;
+  queried: boolean;
+}
+export const freeBudget = (): QueryBudget => ({ mayQuery: true, queried: false });
+
+/** Thrown instead of a query that the budget does not allow. */
+export class QueryNotAllowedError extends Error {}
+
+/** Marks a query as spent, or throws when the budget allows none. */
+export function spend(budget: QueryBudget): void {
+  if (!budget.mayQuery) throw new QueryNotAllowedError('this answer needs the store, which the budget does not allow');
+  budget.queried = true;
+}
+
+export interface ReadStats {
+  /** Reads on a connection now. */
+  running: number;
+  /** Reads waiting for a connection. */
+  queued: number;
+  /** Most reads that may wait (READ_QUEUE_MAX); 0 = no bound. */
+  max: number;
 }
 
 /** For commands: opens the store, or prints the one-sentence "directory in use" message and exits 1. */
@@ -47,10 +86,12 @@ export async function openDbOrExit(cfg: Config, opts: { readers?: number } = {})
 
 /** Number of read connections to embedded chDB: queries on different connections run in parallel. */
 const EMBEDDED_READERS = 3;
+/** Reads at a time on a ClickHouse server (of its 16 sockets). */
+const SERVER_READ_SLOTS = 8;
 
 export async function openDb(cfg: Config, opts: { readers?: number } = {}): Promise<Db> {
   if (cfg.clickhouse.url) return openServer(cfg);
-  return openEmbedded(cfg.dataDir, opts.readers ?? EMBEDDED_READERS);
+  return openEmbedded(cfg.dataDir, opts.readers ?? EMBEDDED_READERS, cfg.readQueueMax);
 }
 
 function openServer(cfg: Config): Db {
@@ -63,12 +104,13 @@ function openServer(cfg: Config): Db {
     request_timeout: 300_000,
     clickhouse_settings: { date_time_input_format: 'best_effort' },
   });
-  return wrap('server', client, [client], cfg.clickhouse.cluster, async () => {
+  // One client, SERVER_READ_SLOTS reads at a time (its sockets beyond those serve streams and inserts).
+  return wrap('server', client, Array(SERVER_READ_SLOTS).fill(client), cfg.clickhouse.cluster, cfg.readQueueMax, async () => {
     await client.close();
   });
 }
 
-async function openEmbedded(dataDir: string, readers: number): Promise<Db> {
+async function openEmbedded(dataDir: string, readers: number, queueMax: number): Promise<Db> {
   fs.mkdirSync(dataDir, { recursive: true });
   const { release, crashed } = takeLock(dataDir);
   const { createChdbConnection } = await import('chdb/connection');
@@ -90,7 +132,7 @@ async function openEmbedded(dataDir: string, readers: number): Promise<Db> {
     throw err;
   }
   const [write, ...read] = clients;
-  const db = wrap('embedded', write, read, undefined, async () => {
+  const db = wrap('embedded', write, read, undefined, queueMax, async () => {
     for (const c of clients) await c.close().catch(() => undefined);
     release();
   });
@@ -98,28 +140,52 @@ async function openEmbedded(dataDir: string, readers: number): Promise<Db> {
   return db;
 }
 
-function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[], cluster: string | undefined, close: () => Promise<void>): Db {
-  const busy = new Map<ClickHouseClient, number>(read.map((c) => [c, 0]));
-  const pick = (): ClickHouseClient => {
-    let best = read[0];
-    for (const c of read) if ((busy.get(c) ?? 0) < (busy.get(best) ?? 0)) best = c;
-    return best;
+/**
+ * Reads take a slot (one per embedded connection, which runs one query at a time; a few
+ * on a server) and wait in FIFO order when every slot is busy. At most `queueMax` wait:
+ * past that a read fails at once with StoreOverloadedError, so under overload callers get
+ * a quick 503 instead of a connection held for seconds.
+ */
+function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[], cluster: string | undefined, queueMax: number, close: () => Promise<void>): Db {
+  const slots = read.map((c) => ({ c, busy: 0 }));
+  const waiting: Array<(slot: (typeof slots)[number]) => void> = [];
+  let running = 0;
+  const pick = (): ClickHouseClient => slots.reduce((a, b) => (b.busy < a.busy ? b : a)).c;
+  // A slot is marked busy by whoever hands it out, so no other read can take it in between.
+  const acquire = async (): Promise<(typeof slots)[number]> => {
+    const free = slots.find((s) => s.busy === 0);
+    if (free) {
+      free.busy++;
+      running++;
+      return free;
+    }
+    if (queueMax > 0 && waiting.length >= queueMax) {
+      throw new StoreOverloadedError(`the store is busy: ${running} reads running and ${waiting.length} waiting (READ_QUEUE_MAX ${queueMax})`);
+    }
+    return new Promise((resolve) => waiting.push(resolve));
   };
   const withReader = async <T>(fn: (c: ClickHouseClient) => Promise<T>): Promise<T> => {
-    const c = pick();
-    busy.set(c, (busy.get(c) ?? 0) + 1);
+    const slot = await acquire();
     try {
-      return await fn(c);
+      return await fn(slot.c);
     } finally {
-      busy.set(c, (busy.get(c) ?? 1) - 1);
+      const next = waiting.shift();
+      // The oldest waiter inherits the slot as it is (still counted busy and running).
+      if (next) next(slot);
+      else {
+        slot.busy--;
+        running--;
+      }
     }
   };
+  let version: Promise<string> | undefined;
   return {
     mode,
     write,
     cluster,
     crashed: false,
     reader: pick,
+    readStats: () => ({ running, queued: waiting.length, max: queueMax }),
     query: <T>(sql: string, params?: Record<string, unknown>, settings?: Record<string, unknown>) =>
       withReader(async (c) => {
         const rs = await c.query({ query: sql, query_params: params, format: 'JSONEachRow', clickhouse_settings: settings as never });
@@ -129,10 +195,15 @@ function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[
       withReader(async (c) => {
         await c.command({ query: sql, query_params: params, clickhouse_settings: settings as never });
       }),
-    version: async () => {
-      const rs = await write.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
-      return ((await rs.json()) as Array<{ v: string }>)[0].v;
-    },
+    // Asked once (it does not change while the process runs), so /health need not reach the store.
+    version: () =>
+      (version ??= write.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' }).then(
+        async (rs) => ((await rs.json()) as Array<{ v: string }>)[0].v,
+        (err) => {
+          version = undefined;
+          throw err;
+        },
+      )),
     close,
   };
 }
@@ -141,29 +212,78 @@ function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[
  * chDB allows one process per data directory. We keep our own lock file next to the
  * store so that a second process can say which process holds it instead of failing
  * inside the engine.
+ *
+ * A PID alone does not name a process: a restarted container gets the same PID again,
+ * and on a host an old PID is reused by an unrelated process. So the lock also records
+ * the process's start time and the boot id (Linux /proc), and a live PID whose start time
+ * or boot differs from the lock's is a stale lock: its writer died without releasing it,
+ * and `crashed` asks for crash recovery. Without /proc (macOS) the PID alone decides.
  */
-function takeLock(dataDir: string): { release: () => void; crashed: boolean } {
+export function takeLock(dataDir: string): { release: () => void; crashed: boolean } {
   const file = path.join(dataDir, 'server.lock');
   const holder = readLock(file);
-  if (holder && holder.pid !== process.pid && alive(holder.pid)) {
-    const where = holder.url ? ` (its server answers at ${holder.url})` : '';
+  const self = processIdentity(process.pid);
+  const held = holder ? holderState(holder, self) : 'dead';
+  if (held === 'other') {
+    const where = holder!.url ? ` (its server answers at ${holder!.url})` : '';
     throw new DataDirBusyError(
-      `The data directory ${dataDir} is in use by process ${holder.pid}${where}; ` +
+      `The data directory ${dataDir} is in use by process ${holder!.pid}${where}; ` +
         `stop that process, point DATA_DIR elsewhere, or send your work through its HTTP API ` +
         `(npm run import -- FILE --url ..., npm run key -- create --url ...).`,
     );
   }
-  // A lock left by a dead process: that process did not stop cleanly.
-  const crashed = !!holder && holder.pid !== process.pid;
-  fs.writeFileSync(file, JSON.stringify({ pid: process.pid, started: new Date().toISOString() }));
+  // A lock left by a process that is gone: it did not stop cleanly.
+  const crashed = !!holder && held === 'dead';
+  fs.writeFileSync(file, JSON.stringify({ pid: process.pid, ...self, started: new Date().toISOString() }));
   const release = () => {
     const now = readLock(file);
-    if (now?.pid === process.pid) fs.rmSync(file, { force: true });
+    if (now && holderState(now, self) === 'self') fs.rmSync(file, { force: true });
   };
   return { release, crashed };
 }
 
-export function readLock(file: string): { pid: number; url?: string } | undefined {
+export interface LockHolder {
+  pid: number;
+  /** starttime of /proc/<pid>/stat (field 22): clock ticks after boot. */
+  start?: string;
+  /** /proc/sys/kernel/random/boot_id of the boot the lock was taken in. */
+  boot?: string;
+  url?: string;
+}
+
+/** This process (same PID and start), another live process, or nobody (a stale lock). */
+function holderState(h: LockHolder, self: { start?: string; boot?: string }): 'self' | 'other' | 'dead' {
+  // Another boot: every process of the lock's boot is gone.
+  if (h.boot && self.boot && h.boot !== self.boot) return 'dead';
+  if (h.pid === process.pid) {
+    // Without /proc the PID alone decides; with it, this process wrote its start time, so
+    // a lock of this PID without it or with another one is from an earlier process, now gone.
+    if (self.start === undefined) return 'self';
+    return h.start === self.start ? 'self' : 'dead';
+  }
+  if (!alive(h.pid)) return 'dead';
+  if (h.start === undefined) return 'other';
+  const now = processIdentity(h.pid).start;
+  // Unreadable (another user's process under hidepid): cannot tell, so it holds the lock.
+  if (now === undefined) return 'other';
+  return now === h.start ? 'other' : 'dead';
+}
+
+/** Start time and boot id of a process; empty without /proc. */
+export function processIdentity(pid: number): { start?: string; boot?: string } {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 2 (the command) is in parentheses and may hold spaces: count fields after its ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const start = fields[22 - 3];
+    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return start && /^\d+$/.test(start) && boot ? { start, boot } : {};
+  } catch {
+    return {};
+  }
+}
+
+export function readLock(file: string): LockHolder | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {

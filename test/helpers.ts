@@ -8,6 +8,10 @@ import { buildApp } from '../api/app.ts';
 import { createKey } from '../api/keys.ts';
 import { openDb, type Db } from '../sql/db.ts';
 import { migrate } from '../sql/migrate.ts';
+import type { Clock } from '../core/clock.ts';
+
+/** How much slower this run is: 10 under libfaketime, which slows chDB about 10x (vitest.config.ts); waits in tests stretch by it. */
+export const SLOW = process.env.FAKETIME ? 10 : 1;
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 export const EXAMPLE_NDJSON = path.join(FIXTURES, 'spec-example.ndjson');
@@ -24,14 +28,18 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A real server on real embedded chDB in a fresh temporary DATA_DIR (one per test file: one engine per process). */
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * A real server on real embedded chDB in a fresh temporary DATA_DIR (one per test file: one
+ * engine per process). `clock` puts the server at a fixed moment (core/clock.ts): any test
+ * whose numbers depend on "now" passes one, so the suite passes on any day.
+ */
+export async function startServer(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'chat-analytics-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, DEMO: '0', ...env });
   const db = await openDb(config, { readers: 2 });
   await migrate(db);
   const { key: adminKey } = await createKey(db, { name: 'test admin' });
-  const app = await buildApp({ config, db, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false });
+  const app = await buildApp({ config, db, clock: opts.clock, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false });
   await app.ready();
   const keys = new Map<string, string>();
   return {

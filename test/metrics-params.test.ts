@@ -1,13 +1,17 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clockFrom } from '../core/clock.ts';
 import { bearer, EXAMPLE_NDJSON, postNdjson, startServer, type TestServer } from './helpers.ts';
 
 /** Every query parameter of the metrics endpoints is checked: 400 {error: {code, message, field}}, or 401 / 403. */
 
+// The server's "now": mid-afternoon in Jakarta, far from a midnight, whatever the day and hour.
+const NOW = Date.parse('2026-11-16T14:00:00+07:00');
+const clock = clockFrom(NOW);
 let s: TestServer;
 
 beforeAll(async () => {
-  s = await startServer();
+  s = await startServer({}, { clock });
   await postNdjson(s.app, s.adminKey, fs.readFileSync(EXAMPLE_NDJSON));
 });
 afterAll(async () => s?.close());
@@ -86,7 +90,7 @@ describe('bad parameters', () => {
 
 describe('accepted forms and defaults', () => {
   it('defaults: the account time zone, to = start of tomorrow there, from = 30 days before', async () => {
-    const before = Date.now();
+    const before = clock();
     const r = await s.app.inject({ method: 'GET', url: `${A}/metrics/summary`, headers: bearer(s.adminKey) });
     expect(r.statusCode).toBe(200);
     const p = r.json().period;
@@ -97,6 +101,8 @@ describe('accepted forms and defaults', () => {
     expect(Date.parse(p.to)).toBe(tomorrow.getTime());
     expect(Date.parse(p.from)).toBe(tomorrow.getTime() - 30 * 86_400_000);
     expect(p.to).toMatch(/T00:00:00\.000\+07:00$/);
+    // by hand: the clock says 16 November 14:00 in Jakarta
+    expect([p.from, p.to]).toEqual(['2026-10-18T00:00:00.000+07:00', '2026-11-17T00:00:00.000+07:00']);
   });
 
   it('a time zone in any case, RFC 3339 with offsets and fractions, channel lists', async () => {

@@ -94,7 +94,7 @@ export async function buildBilling(input: ReportInput, out: Writable): Promise<B
   ]);
   await conv.addAll(
     allPages(async (offset) => {
-      const p = await conversations(db, account, month, { limit: PAGE, offset });
+      const p = await conversations(db, account, month, { limit: PAGE, offset }, input.generatedAt);
       return { items: p.conversations, next: p.next_offset };
     }),
   );
@@ -114,7 +114,7 @@ export async function buildBilling(input: ReportInput, out: Writable): Promise<B
   ]);
   await vis.addAll(
     allPages(async (offset) => {
-      const p = await visitors(db, account, month, { limit: PAGE, offset });
+      const p = await visitors(db, account, month, { limit: PAGE, offset }, input.generatedAt);
       return { items: p.visitors, next: p.next_offset };
     }),
   );

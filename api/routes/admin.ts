@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ACCOUNT_ID } from '../../ingest/contract.ts';
 import { requireAdmin } from '../auth.ts';
+import { errors, ref } from './openapi-schemas.ts';
 
 /**
  * Operator checks of the store (admin key): how many events are stored, whether any is
@@ -16,7 +17,8 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Stored events: rows and distinct (account_id, id) pairs (equal unless an event is stored twice)',
         tags: ['admin'],
-        response: { 200: Type.Object({ events: Type.Integer(), distinct: Type.Integer() }) },
+        response: { 200: ref('StoreChecksum') },
+        errorResponses: errors([401, 403, 429, 500], { 403: 'Needs an admin key' }),
       },
     },
     async () => {
@@ -31,7 +33,8 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
         summary: "An account's distinct event ids: their number and the sum of CRC32(id), as a decimal string",
         tags: ['admin'],
         params: Type.Object({ account: Type.String({ pattern: ACCOUNT_ID }) }),
-        response: { 200: Type.Object({ events: Type.Integer(), crc32_sum: Type.String() }) },
+        response: { 200: ref('AccountChecksum') },
+        errorResponses: errors([400, 401, 403, 429, 500], { 403: 'Needs an admin key' }),
       },
     },
     async (req) => {

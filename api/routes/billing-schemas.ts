@@ -1,12 +1,9 @@
 import { Type } from 'typebox';
+import { ACCOUNT_ID } from '../../ingest/contract.ts';
 
 /** OpenAPI / response schemas of the billing endpoints. Money is integer rupiah unless said. */
 
-export const BillingParams = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });
-
-export const BillingError = Type.Object({
-  error: Type.Object({ code: Type.String({ examples: ['invalid_parameter'] }), message: Type.String(), field: Type.Optional(Type.String()) }),
-});
+export const BillingParams = Type.Object({ account: Type.String({ pattern: ACCOUNT_ID }) });
 
 const Int = (description?: string) => Type.Integer(description ? { description } : {});
 const Rp = (description: string) => Type.Integer({ description: `${description}, rupiah` });

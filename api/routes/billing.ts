@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import { badRequest } from '../errors.ts';
 import { alerterFor } from '../alerts.ts';
 import { RFC3339 } from '../../ingest/contract.ts';
@@ -10,7 +10,6 @@ import { dateStart, monthDiff } from '../../sql/billing/time.ts';
 import {
   AlertsSchema,
   BalanceSchema,
-  BillingError,
   BillingParams,
   ConversationsSchema,
   LedgerSchema,
@@ -19,6 +18,7 @@ import {
   UsageSchema,
   VisitorsSchema,
 } from './billing-schemas.ts';
+import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
 
 /** Longest statement, months. */
 const MAX_STATEMENT_MONTHS = 120;
@@ -36,7 +36,8 @@ const schema = (summary: string, description: string, querystring: object, respo
   tags: ['billing'],
   params: BillingParams,
   querystring: Type.Object(querystring as never),
-  response: { 200: response, 400: BillingError },
+  response: { 200: ref(response as TSchema) },
+  errorResponses: errors(ACCOUNT),
 });
 
 /**
@@ -67,7 +68,7 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
         UsageSchema,
       ),
     },
-    async (req) => usage(db, account(req), (req.query as { month?: string }).month),
+    async (req) => usage(db, account(req), (req.query as { month?: string }).month, app.ctx.clock()),
   );
 
   app.get(
@@ -82,7 +83,7 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const at = (req.query as { at?: string }).at;
-      return balance(db, account(req), at === undefined ? Date.now() : parseInstant('at', at));
+      return balance(db, account(req), at === undefined ? app.ctx.clock() : parseInstant('at', at));
     },
   );
 
@@ -147,7 +148,7 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const q = req.query as { month?: string; limit: number; offset: number };
-      return conversations(db, account(req), q.month, { limit: q.limit, offset: q.offset });
+      return conversations(db, account(req), q.month, { limit: q.limit, offset: q.offset }, app.ctx.clock());
     },
   );
 
@@ -163,7 +164,7 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const q = req.query as { month?: string; limit: number; offset: number };
-      return visitors(db, account(req), q.month, { limit: q.limit, offset: q.offset });
+      return visitors(db, account(req), q.month, { limit: q.limit, offset: q.offset }, app.ctx.clock());
     },
   );
 

@@ -5,7 +5,8 @@ import { FilterQuery, parseFilters, period, type FilterInput } from '../filters.
 import { rfc3339In } from '../zoned-time.ts';
 import { listCsatResponses } from '../../sql/metrics/csat-responses.ts';
 import { BadCursorError } from '../../sql/metrics/rooms.ts';
-import { AccountParams, CsatResponsesResponse, ErrorSchema, PageQuery } from './metrics-schemas.ts';
+import { AccountParams, CsatResponsesResponse, PageQuery } from './metrics-schemas.ts';
+import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
 
 const CsatQuery = {
   ...FilterQuery,
@@ -25,12 +26,13 @@ export async function csatRoutes(app: FastifyInstance): Promise<void> {
         tags: ['metrics'],
         params: AccountParams,
         querystring: Type.Object(CsatQuery),
-        response: { 200: CsatResponsesResponse, 400: ErrorSchema },
+        response: { 200: ref(CsatResponsesResponse) },
+        errorResponses: errors(ACCOUNT),
       },
     },
     async (req) => {
       const q = req.query as FilterInput & { max_score?: number; limit?: number; cursor?: string };
-      const f = await parseFilters(app.ctx.db, (req.params as { account: string }).account, q);
+      const f = await parseFilters(app.ctx.db, (req.params as { account: string }).account, q, app.ctx.clock());
       try {
         const page = await listCsatResponses(app.ctx.db, f, { limit: q.limit, cursor: q.cursor, maxScore: q.max_score });
         return { period: period(f), responses: page.responses.map((r) => ({ ...r, submitted_at: rfc3339In(f.tz, r.submitted_at) })), next_cursor: page.next };

@@ -1,16 +1,15 @@
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { Event, IngestResult } from '../../ingest/contract.ts';
-import { BodyTooLargeError, splitLines, type Line } from '../../ingest/lines.ts';
+import { BodyTooLargeError, splitLines } from '../../ingest/lines.ts';
+import { splitJsonArray } from '../../ingest/json-array.ts';
 import type { IngestOutcome } from '../../ingest/ingestor.ts';
 import { ApiError } from '../errors.ts';
+import { errors, ref } from './openapi-schemas.ts';
 
 const NDJSON = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']);
-
-const ErrorBody = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: true }) }, { additionalProperties: true });
 
 export async function eventRoutes(app: FastifyInstance): Promise<void> {
   // Every body reaches the handler as the raw stream: NDJSON is never held whole, and a
@@ -24,12 +23,32 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Store events (NDJSON stream or JSON array)',
         description:
-          'Body: `application/x-ndjson` (one event a line, streamed; `Content-Encoding: gzip` accepted) or `application/json` (an array of events). ' +
+          'Body: `application/x-ndjson` (one event a line) or `application/json` (an array of events, element i is line i + 1); both streamed, `Content-Encoding: gzip` accepted. ' +
           'Each line is parsed, validated, deduplicated on (account_id, id) and stored; the answer comes after the accepted events are durably written. ' +
-          'Status 200 whenever the body was read whole, rejected lines or not. Lines over 64 KiB are rejected; bodies over MAX_BODY_BYTES get 413. ' +
+          'Status 200 whenever the body was read whole, rejected lines or not. Lines (and array elements) over 64 KiB are rejected; bodies over MAX_BODY_BYTES get 413; ' +
+          'past MAX_REJECTED_LINES rejected lines reading stops with 422. ' +
           'Every rejected line is kept in the dead-letter table (GET /api/v1/rejected). Event schema: see components.schemas.Event.',
         tags: ['events'],
-        response: { 200: IngestResult, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 413: ErrorBody, 415: ErrorBody },
+        // Documentation only: the handler reads the raw stream, so nothing validates it as a body.
+        documentedBody: {
+          content: {
+            'application/x-ndjson': { schema: ref('Event', 'One event a line') },
+            'application/json': { schema: Type.Union([Type.Array(ref('Event')), ref('Event')], { description: 'An array of events (a single object: an array of one)' }) },
+          },
+        },
+        response: {
+          200: ref('IngestResult', 'Counts and the rejected lines (at most 100): also when lines were rejected'),
+          // A real serializer (the handler answers 400 itself): it lists every field of that answer.
+          400: ref('IngestFailure', 'The body is not valid gzip, has no events, or no line of it is valid JSON'),
+        },
+        errorResponses: {
+          ...errors([401, 403, 413, 415, 429, 500, 503], {
+            403: 'Every event is of another account than the key may store, or a cookie request without X-Requested-With',
+            413: 'The body is larger than MAX_BODY_BYTES (events before the limit may have been stored)',
+            503: 'The store is overloaded (the duplicate check could not run): nothing of the unread rest is stored; resend, stored events count as duplicates',
+          }),
+          422: ref('IngestFailure', 'More than MAX_REJECTED_LINES lines were rejected: reading stopped; the events before it are stored and counted'),
+        },
       },
     },
     async (req, reply) => {
@@ -42,7 +61,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       const length = Number(req.headers['content-length'] ?? NaN);
       if (length > config.maxBodyBytes) throw new ApiError(413, 'payload_too_large', `the request body is larger than ${config.maxBodyBytes} bytes; split it`);
       const body = decode(req);
-      const lines = isJson ? jsonLines(body, config.maxBodyBytes) : splitLines(body, config.maxBodyBytes);
+      const lines = isJson ? splitJsonArray(body, config.maxBodyBytes) : splitLines(body, config.maxBodyBytes);
       let out: IngestOutcome;
       try {
         out = await ingestor.ingest(lines, {
@@ -58,7 +77,18 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
         if ((err as { code?: string }).code === 'Z_DATA_ERROR') throw new ApiError(400, 'bad_gzip', 'the body is not valid gzip');
         throw err;
       }
-      const { parsed, forbidden, ...result } = out;
+      const { parsed, forbidden, stopped, ...result } = out;
+      if (stopped) {
+        // Reading stopped early: the rest of the body is unread, so the connection cannot be reused.
+        reply.header('connection', 'close');
+        // 422 has no entry in the route's response schemas (typed replies allow only those): sent as plain JSON.
+        (reply as FastifyReply).status(422);
+        const truncated = result.rejected > result.errors.length ? { errors_truncated: result.rejected - result.errors.length } : {};
+        const message =
+          `more than ${stopped.limit} lines of this request were rejected (the limit is ${stopped.limit}, MAX_REJECTED_LINES); reading stopped at line ${stopped.line}. ` +
+          'The events accepted before it are stored and counted in accepted, the rejected lines before it are kept in the dead letters; fix the body and resend it whole (stored events count as duplicates)';
+        return { error: { code: 'too_many_rejected_lines', message, limit: stopped.limit, line: stopped.line }, ...result, ...truncated } as never;
+      }
       const total = result.accepted + result.duplicates + result.rejected;
       if (total === 0) throw new ApiError(400, 'empty_body', 'the request has no events');
       if (parsed === 0) {
@@ -71,9 +101,6 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       return result;
     },
   );
-
-  // The event contract in the OpenAPI document, for integrators.
-  app.addSchema({ $id: 'Event', ...Event });
 }
 
 function decode(req: FastifyRequest): Readable {
@@ -82,30 +109,4 @@ function decode(req: FastifyRequest): Readable {
   if (enc === 'identity' || enc === '') return raw;
   if (enc === 'gzip' || enc === 'x-gzip') return raw.pipe(zlib.createGunzip()).on('error', () => undefined) as unknown as Readable & typeof raw;
   throw new ApiError(415, 'unsupported_encoding', `Content-Encoding ${enc} is not supported; use gzip or none`);
-}
-
-/** A JSON array body (held whole, within the size limit): element i is line i + 1. */
-async function* jsonLines(body: Readable, maxBytes: number): AsyncGenerator<Line> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const c of body as AsyncIterable<Buffer>) {
-    total += c.length;
-    if (total > maxBytes) throw new BodyTooLargeError(maxBytes);
-    chunks.push(c);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return;
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    // Unparseable as a whole: one rejected "line", kept in the dead letters like any other.
-    yield { n: 1, text, bytes: total };
-    return;
-  }
-  const items = Array.isArray(v) ? v : [v];
-  for (let i = 0; i < items.length; i++) {
-    const s = JSON.stringify(items[i]) ?? 'null';
-    yield { n: i + 1, text: s, bytes: Buffer.byteLength(s) };
-  }
 }

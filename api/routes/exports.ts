@@ -8,9 +8,10 @@ import { monthIn } from '../../sql/billing/time.ts';
 import { ApiError } from '../errors.ts';
 import { FilterQuery, parseFilters, type FilterInput } from '../filters.ts';
 import { buildReport, CONTENT_TYPE, CSV_REPORTS, exportFileName, offersFormat, REPORTS, type Format, type Report, type ReportInput } from '../export/index.ts';
-import { RunDoc, runDoc } from '../scheduler/docs.ts';
+import { runDoc } from '../scheduler/docs.ts';
 import { runFilePath } from '../scheduler/run.ts';
 import { getRun, listRuns } from '../scheduler/store.ts';
+import { ACCOUNT, errors, fileResponse, ref } from './openapi-schemas.ts';
 
 const Params = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });
 const NameParams = Type.Object({
@@ -60,7 +61,8 @@ export async function exportsRoutes(app: FastifyInstance): Promise<void> {
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
           before: Type.Optional(Type.String({ maxLength: 64, description: 'next_before of the previous page' })),
         }),
-        response: { 200: Type.Object({ runs: Type.Array(RunDoc), next_before: Type.Union([Type.String(), Type.Null()]) }) },
+        response: { 200: ref('ExportRuns') },
+        errorResponses: errors(ACCOUNT),
       },
     },
     async (req) => {
@@ -74,7 +76,19 @@ export async function exportsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/exports/:id/download',
-    { schema: { summary: "A scheduled run's file", tags, params: IdParams } },
+    {
+      schema: {
+        summary: "A scheduled run's file",
+        tags,
+        params: IdParams,
+        response: { 200: fileResponse('The file (streamed)', [CONTENT_TYPE.xlsx, 'text/csv']) },
+        errorResponses: errors([...ACCOUNT, 404, 409, 410], {
+          404: 'No such run in this account',
+          409: 'The run has not succeeded: it has no file',
+          410: 'The file was deleted after EXPORT_RETENTION_DAYS, or is not on this instance',
+        }),
+      },
+    },
     async (req, reply) => {
       const { account, id } = req.params as { account: string; id: string };
       const run = await getRun(db, account, id);
@@ -110,15 +124,18 @@ export async function exportsRoutes(app: FastifyInstance): Promise<void> {
         tags,
         params: NameParams,
         querystring: ExportQuery,
+        response: { 200: fileResponse('The report, streamed as it is made', [CONTENT_TYPE.xlsx, 'text/csv']) },
+        errorResponses: errors([...ACCOUNT, 404], { 404: 'No such report or format' }),
       },
     },
     async (req: FastifyRequest, reply: FastifyReply) => {
       const { account, name } = req.params as { account: string; name: string };
       const { report, format } = parseName(name);
       const q = req.query as FilterInput & { month?: string };
-      const filters = await parseFilters(db, account, q);
-      const month = report === 'billing' ? (q.month ?? monthIn(Date.now(), await accountTimezone(db, account))) : undefined;
-      const input: ReportInput = { db, account, filters, month, generatedAt: Date.now(), origin: `on demand (request ${req.id})` };
+      const now = app.ctx.clock();
+      const filters = await parseFilters(db, account, q, now);
+      const month = report === 'billing' ? (q.month ?? monthIn(now, await accountTimezone(db, account))) : undefined;
+      const input: ReportInput = { db, account, filters, month, generatedAt: now, origin: `on demand (request ${req.id})` };
 
       const body = new PassThrough();
       const building = buildReport(report, format, input, body);

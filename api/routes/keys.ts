@@ -5,15 +5,9 @@ import { requireAdmin } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import { audit, listAudit } from '../audit.ts';
 import { createKey, listKeys, revokeKey } from '../keys.ts';
+import { errors, ref } from './openapi-schemas.ts';
 
-const KeyRecord = Type.Object({
-  key_id: Type.String(),
-  account_id: Type.String(),
-  role: Type.String(),
-  name: Type.String(),
-  created_at: Type.String(),
-  revoked_at: Type.Union([Type.String(), Type.Null()]),
-});
+const ADMIN = { 403: 'Needs an admin key' };
 
 /** Admin endpoints for API keys; the CLI `npm run key` uses them when a server runs. */
 export async function keyRoutes(app: FastifyInstance): Promise<void> {
@@ -31,7 +25,8 @@ export async function keyRoutes(app: FastifyInstance): Promise<void> {
           account: Type.Optional(Type.String({ pattern: ACCOUNT_ID })),
           name: Type.Optional(Type.String({ maxLength: 200 })),
         }),
-        response: { 201: Type.Object({ key: Type.String(), ...KeyRecord.properties }) },
+        response: { 201: ref('NewKey') },
+        errorResponses: errors([400, 401, 403, 413, 415, 429, 500], ADMIN),
       },
     },
     async (req, reply) => {
@@ -49,7 +44,8 @@ export async function keyRoutes(app: FastifyInstance): Promise<void> {
         summary: 'List keys (never the secrets)',
         tags: ['keys'],
         querystring: Type.Object({ account: Type.Optional(Type.String({ pattern: ACCOUNT_ID })) }),
-        response: { 200: Type.Object({ items: Type.Array(KeyRecord) }) },
+        response: { 200: ref('KeyList') },
+        errorResponses: errors([400, 401, 403, 429, 500], ADMIN),
       },
     },
     async (req) => ({ items: await listKeys(app.ctx.db, (req.query as { account?: string }).account) }),
@@ -61,7 +57,8 @@ export async function keyRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Revoke a key',
         tags: ['keys'],
         params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{12}$' }) }),
-        response: { 200: Type.Object({ revoked: Type.String() }) },
+        response: { 200: ref('RevokedKey') },
+        errorResponses: errors([400, 401, 403, 404, 429, 500], { ...ADMIN, 404: 'No such key' }),
       },
     },
     async (req) => {
@@ -80,7 +77,8 @@ export async function keyRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Rotate a key: a new key for the same account and name; the old one is revoked at once',
         tags: ['keys'],
         params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{12}$' }) }),
-        response: { 201: Type.Object({ key: Type.String(), replaces: Type.String(), ...KeyRecord.properties }) },
+        response: { 201: ref('RotatedKey') },
+        errorResponses: errors([400, 401, 403, 404, 429, 500], { ...ADMIN, 404: 'No such key, or it is revoked' }),
       },
     },
     async (req, reply) => {
@@ -105,6 +103,8 @@ export async function keyRoutes(app: FastifyInstance): Promise<void> {
           account: Type.Optional(Type.String({ pattern: ACCOUNT_ID })),
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
         }),
+        response: { 200: ref('AuditLog') },
+        errorResponses: errors([400, 401, 403, 429, 500], ADMIN),
       },
     },
     async (req) => {

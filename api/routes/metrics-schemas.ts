@@ -1,19 +1,12 @@
 import { Type, type TSchema } from 'typebox';
+import { ACCOUNT_ID } from '../../ingest/contract.ts';
 import { PeriodSchema } from '../filters.ts';
 import { CHANNELS, INTERVALS, ORIGINS } from '../../sql/metrics/types.ts';
 import { SERIES_METRICS } from '../../sql/metrics/series.ts';
 
 /** OpenAPI / response schemas of the metrics, rooms and CSAT endpoints. */
 
-export const AccountParams = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });
-
-export const ErrorSchema = Type.Object({
-  error: Type.Object({
-    code: Type.String({ examples: ['invalid_parameter'] }),
-    message: Type.String(),
-    field: Type.Optional(Type.String({ description: 'The query parameter at fault' })),
-  }),
-});
+export const AccountParams = Type.Object({ account: Type.String({ pattern: ACCOUNT_ID }) });
 
 const Num = (description?: string) => Type.Union([Type.Number(), Type.Null()], description ? { description } : {});
 const Counts = (keys: readonly string[], description: string) => Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer()])), { description });

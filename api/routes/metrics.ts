@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import { checkInterval, FilterQuery, parseFilters, period, type FilterInput } from '../filters.ts';
 import { rfc3339In } from '../zoned-time.ts';
 import { roomsHeatmap } from '../../sql/metrics/heatmap.ts';
@@ -10,12 +10,12 @@ import {
   AccountParams,
   AgentsResponse,
   ChannelsResponse,
-  ErrorSchema,
   HeatmapResponse,
   SeriesQuery,
   SeriesResponse,
   SummaryResponse,
 } from './metrics-schemas.ts';
+import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
 import { roomsRoutes } from './rooms.ts';
 import { csatRoutes } from './csat.ts';
 
@@ -28,7 +28,8 @@ const schema = (summary: string, description: string, querystring: object, respo
   tags: ['metrics'],
   params: AccountParams,
   querystring: Type.Object(querystring as never),
-  response: { 200: response, 400: ErrorSchema },
+  response: { 200: ref(response as TSchema) },
+  errorResponses: errors(ACCOUNT),
 });
 
 /** Routes under /api/v1/accounts/:account/: manager metrics, the rooms drill-down and CSAT answers. */
@@ -47,7 +48,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
       ),
     },
     async (req) => {
-      const f = await parseFilters(db, account(req), req.query as FilterInput);
+      const f = await parseFilters(db, account(req), req.query as FilterInput, app.ctx.clock());
       const s = await summaryWithPrevious(db, f);
       return { ...s.current, period: period(f), previous: { ...s.previous, period: period(f, s.previousFrom, f.from) } };
     },
@@ -66,7 +67,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const q = req.query as FilterInput & { metric: SeriesMetric; interval?: Interval };
       const interval = q.interval ?? 'day';
-      const f = await parseFilters(db, account(req), q);
+      const f = await parseFilters(db, account(req), q, app.ctx.clock());
       checkInterval(f, interval);
       const series = await metricSeries(db, f, q.metric, interval);
       return { metric: q.metric, interval, period: period(f), buckets: series.map((b) => ({ start: rfc3339In(f.tz, b.start), ...b.value })) };
@@ -84,7 +85,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
       ),
     },
     async (req) => {
-      const f = await parseFilters(db, account(req), req.query as FilterInput);
+      const f = await parseFilters(db, account(req), req.query as FilterInput, app.ctx.clock());
       const rows = await summaryBy(db, f, 'agent');
       return { period: period(f), agents: rows.map((r) => ({ agent_id: r.key || null, ...r.value })) };
     },
@@ -101,7 +102,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
       ),
     },
     async (req) => {
-      const f = await parseFilters(db, account(req), req.query as FilterInput);
+      const f = await parseFilters(db, account(req), req.query as FilterInput, app.ctx.clock());
       const rows = new Map((await summaryBy(db, f, 'channel')).map((r) => [r.key, r.value]));
       const channels = CHANNELS.map((c) => ({ channel: c as string | null, ...(rows.get(c) ?? emptySummary()) }));
       const none = rows.get('');
@@ -121,7 +122,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
       ),
     },
     async (req) => {
-      const f = await parseFilters(db, account(req), req.query as FilterInput);
+      const f = await parseFilters(db, account(req), req.query as FilterInput, app.ctx.clock());
       const rooms = await roomsHeatmap(db, f);
       return { period: period(f), weekdays: WEEKDAYS, rooms, total: rooms.flat().reduce((a, b) => a + b, 0) };
     },

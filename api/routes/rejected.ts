@@ -2,18 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireAdmin } from '../auth.ts';
 import { badRequest } from '../errors.ts';
-
-const Row = Type.Object({
-  received_at: Type.String(),
-  request_id: Type.String(),
-  account_id: Type.String(),
-  line: Type.Integer(),
-  event_id: Type.String(),
-  field: Type.String(),
-  message: Type.String(),
-  raw: Type.String(),
-  raw_bytes: Type.Integer(),
-});
+import { errors, ref } from './openapi-schemas.ts';
 
 /** Cursor = the sort key of the last row of the page, opaque to clients. */
 const encode = (r: { received_at: string; request_id: string; line: number }) =>
@@ -33,7 +22,8 @@ export async function rejectedRoutes(app: FastifyInstance): Promise<void> {
           account: Type.Optional(Type.String({ maxLength: 64 })),
           request_id: Type.Optional(Type.String({ maxLength: 64 })),
         }),
-        response: { 200: Type.Object({ items: Type.Array(Row), next_cursor: Type.Union([Type.String(), Type.Null()]) }) },
+        response: { 200: ref('RejectedLines') },
+        errorResponses: errors([400, 401, 403, 429, 500], { 403: 'Needs an admin key' }),
       },
     },
     async (req) => {

@@ -4,7 +4,8 @@ import { badRequest } from '../errors.ts';
 import { FilterQuery, parseFilters, period, type FilterInput } from '../filters.ts';
 import { rfc3339In } from '../zoned-time.ts';
 import { BadCursorError, listRooms, ROOM_SORT_VALUES, type RoomSort } from '../../sql/metrics/rooms.ts';
-import { AccountParams, ErrorSchema, PageQuery, RoomsResponse } from './metrics-schemas.ts';
+import { AccountParams, PageQuery, RoomsResponse } from './metrics-schemas.ts';
+import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
 
 const RoomsQuery = {
   ...FilterQuery,
@@ -38,12 +39,13 @@ export async function roomsRoutes(app: FastifyInstance): Promise<void> {
         tags: ['metrics'],
         params: AccountParams,
         querystring: Type.Object(RoomsQuery),
-        response: { 200: RoomsResponse, 400: ErrorSchema },
+        response: { 200: ref(RoomsResponse) },
+        errorResponses: errors(ACCOUNT),
       },
     },
     async (req) => {
       const q = req.query as RoomsInput;
-      const f = await parseFilters(app.ctx.db, (req.params as { account: string }).account, q);
+      const f = await parseFilters(app.ctx.db, (req.params as { account: string }).account, q, app.ctx.clock());
       try {
         const page = await listRooms(app.ctx.db, f, { sort: q.sort, limit: q.limit, cursor: q.cursor, minResponseS: q.min_response_s, maxCsat: q.max_csat, resolved: q.resolved });
         const at = (t: number | null) => (t === null ? null : rfc3339In(f.tz, t));

@@ -7,13 +7,16 @@ import { ApiError, badRequest } from '../errors.ts';
 import { offersFormat } from '../export/index.ts';
 import { PERIODS } from '../export/period.ts';
 import { REPORTS } from '../export/report.ts';
+import { parseAllow, webhookUrlError } from '../../core/webhook-guard.ts';
 import { cronError, timeZoneError } from '../scheduler/cron.ts';
-import { RunDoc, runDoc, ScheduleDoc, scheduleDoc } from '../scheduler/docs.ts';
+import { runDoc, scheduleDoc, type ScheduleDoc } from '../scheduler/docs.ts';
 import { schedulerFor } from '../scheduler/scheduler.ts';
 import { getSchedule, listSchedules, newScheduleId, saveSchedule, type RunRow, type ScheduleRow } from '../scheduler/store.ts';
+import { ACCOUNT, ACCOUNT_BODY, errors, ref } from './openapi-schemas.ts';
 
 const Params = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });
 const IdParams = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), id: Type.String({ maxLength: 64 }) });
+const NOT_FOUND = { 404: 'No such schedule in this account' };
 
 const Names = Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 100 });
 const fields = {
@@ -66,6 +69,12 @@ function check(s: Pick<ScheduleRow, 'cron' | 'tz' | 'report' | 'format' | 'webho
 
 const newSecret = () => crypto.randomBytes(24).toString('base64url');
 
+/** A new webhook URL must reach a public address (core/webhook-guard.ts) unless WEBHOOK_ALLOW names it. */
+async function checkWebhook(url: string | null | undefined, allow: string[]): Promise<void> {
+  const why = url ? await webhookUrlError(url, parseAllow(allow)) : null;
+  if (why) throw badRequest('webhook_url', why);
+}
+
 /** The schedule document without its secret, for the audit log. */
 const auditDetail = (d: ScheduleDoc) => ({ ...d, webhook_secret: undefined });
 
@@ -74,6 +83,12 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.ctx;
   const scheduler = () => schedulerFor(app);
   app.addHook('onClose', async () => scheduler().stop());
+  // Every instance (SCHEDULER=0 ones too: they run schedules now) takes over what its dead predecessor left.
+  app.addHook('onReady', async () => {
+    await scheduler()
+      .recover()
+      .catch((err) => app.log.error({ err }, 'taking over the export runs of a stopped server failed'));
+  });
 
   const doc = (s: ScheduleRow) => scheduleDoc(s, scheduler().nextRunAt(s));
   const account = (req: FastifyRequest) => (req.params as { account: string }).account;
@@ -87,13 +102,14 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
         tags,
         params: Params,
         body: CreateBody,
-        response: { 201: ScheduleDoc },
+        response: { 201: ref('Schedule') },
+        errorResponses: errors(ACCOUNT_BODY),
       },
     },
     async (req, reply) => {
       const b = req.body as CreateBody;
       const acct = account(req);
-      const now = Date.now();
+      const now = app.ctx.clock();
       const row: Omit<ScheduleRow, 'version'> = {
         account_id: acct,
         id: newScheduleId(),
@@ -112,6 +128,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
         updated_at: now,
       };
       check(row);
+      await checkWebhook(row.webhook_url, app.ctx.config.webhookAllow);
       const saved = await saveSchedule(db, row);
       const d = doc(saved);
       await audit(db, { actor_key_id: req.auth.key_id, account_id: acct, action: 'schedule.create', target: saved.id, detail: auditDetail(d) });
@@ -122,7 +139,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/schedules',
-    { schema: { summary: "The account's export schedules", tags, params: Params, response: { 200: Type.Object({ schedules: Type.Array(ScheduleDoc) }) } } },
+    { schema: { summary: "The account's export schedules", tags, params: Params, response: { 200: ref('ScheduleList') }, errorResponses: errors(ACCOUNT) } },
     async (req) => ({ schedules: (await listSchedules(db, account(req))).map(doc) }),
   );
 
@@ -135,7 +152,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/schedules/:id',
-    { schema: { summary: 'One export schedule', tags, params: IdParams, response: { 200: ScheduleDoc } } },
+    { schema: { summary: 'One export schedule', tags, params: IdParams, response: { 200: ref('Schedule') }, errorResponses: errors([...ACCOUNT, 404], NOT_FOUND) } },
     async (req) => doc(await load(req)),
   );
 
@@ -147,14 +164,15 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
         tags,
         params: IdParams,
         body: PatchBody,
-        response: { 200: ScheduleDoc },
+        response: { 200: ref('Schedule') },
+        errorResponses: errors([...ACCOUNT_BODY, 404], NOT_FOUND),
       },
     },
     async (req) => {
       const cur = await load(req);
       const b = req.body as PatchBody;
       const f = JSON.parse(cur.filters || '{}') as { channel?: string[]; agent?: string[] };
-      const now = Date.now();
+      const now = app.ctx.clock();
       const next: Omit<ScheduleRow, 'version'> = {
         ...cur,
         report: b.report ?? cur.report,
@@ -171,6 +189,8 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
       // Fires before a change of when it runs are not "missed" by the new timing.
       if (next.cron !== cur.cron || next.tz !== cur.tz || (next.enabled && !cur.enabled)) next.armed_at = now;
       check(next);
+      // only a URL this request sets: a schedule saved before the guard can still be changed (delivery checks it anyway)
+      if (b.webhook_url) await checkWebhook(b.webhook_url, app.ctx.config.webhookAllow);
       const saved = await saveSchedule(db, next);
       const d = doc(saved);
       await audit(db, { actor_key_id: req.auth.key_id, account_id: cur.account_id, action: 'schedule.update', target: cur.id, detail: auditDetail(d) });
@@ -181,10 +201,18 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
 
   app.delete(
     '/schedules/:id',
-    { schema: { summary: 'Delete an export schedule (its runs and files stay until retention removes them)', tags, params: IdParams } },
+    {
+      schema: {
+        summary: 'Delete an export schedule (its runs and files stay until retention removes them)',
+        tags,
+        params: IdParams,
+        response: { 204: Type.Null({ description: 'Deleted' }) },
+        errorResponses: errors([...ACCOUNT, 404], NOT_FOUND),
+      },
+    },
     async (req, reply) => {
       const cur = await load(req);
-      const saved = await saveSchedule(db, { ...cur, deleted: true, enabled: false, updated_at: Date.now() });
+      const saved = await saveSchedule(db, { ...cur, deleted: true, enabled: false, updated_at: app.ctx.clock() });
       await audit(db, { actor_key_id: req.auth.key_id, account_id: cur.account_id, action: 'schedule.delete', target: cur.id });
       await scheduler().changed(saved);
       return reply.status(204).send();
@@ -198,7 +226,8 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Run a schedule now; answers when the run has started (follow it in GET .../exports)',
         tags,
         params: IdParams,
-        response: { 202: RunDoc },
+        response: { 202: ref('Run', 'The run has started') },
+        errorResponses: errors([...ACCOUNT, 404, 409], { ...NOT_FOUND, 409: 'A run of this schedule is still going' }),
       },
     },
     async (req, reply) => {

@@ -1,19 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { requireAccountAccess, requireKey } from '../auth.ts';
+import { limitFailures, requireAccountAccess, requireKey } from '../auth.ts';
 import { accountTimezone } from '../../sql/account.ts';
+import { ACCOUNT_ID } from '../../ingest/contract.ts';
 import { ApiError } from '../errors.ts';
 import {
-  AccountInfo,
-  AccountList,
   checkCsrf,
-  clearSessionCookie,
+  endSession,
   sessionFromCookie,
   sessionInfo,
-  SessionInfo,
   setSessionCookie,
   CSRF_HEADER,
 } from '../session.ts';
+import { errors, ref } from './openapi-schemas.ts';
 
 const tags = ['session'];
 const csrfNote = `Needs the ${CSRF_HEADER} header (any value): see README "Dashboard".`;
@@ -34,22 +33,27 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
         tags,
         security: [],
         body: Type.Object({ key: Type.String({ minLength: 1, maxLength: 512 }) }),
-        response: { 200: SessionInfo },
+        response: { 200: ref('SessionInfo', 'Signed in: the session cookie is set') },
+        errorResponses: errors([400, 401, 403, 413, 415, 429, 500], { 401: 'The API key is not valid or has been revoked', 403: 'Without the X-Requested-With header' }),
       },
     },
     async (req, reply) => {
       // Also on sign-in: another site must not be able to sign a browser in with its own key.
       checkCsrf(req);
-      const key = await keys.verify((req.body as { key: string }).key.trim());
-      if (!key) throw new ApiError(401, 'unauthorized', 'the API key is not valid or has been revoked');
-      const expires = setSessionCookie(req, reply, key.key_id);
+      // Guessing keys here counts against the address like any failed authentication (api/auth.ts).
+      const key = await limitFailures(keys, req, async (budget) => {
+        const rec = await keys.verify((req.body as { key: string }).key.trim(), budget);
+        if (!rec) throw new ApiError(401, 'unauthorized', 'the API key is not valid or has been revoked');
+        return rec;
+      });
+      const expires = await setSessionCookie(req, reply, keys, key.key_id);
       return sessionInfo(key, expires);
     },
   );
 
   app.get(
     '/session',
-    { schema: { summary: 'Who am I: the key behind the session cookie (or bearer key)', tags, response: { 200: SessionInfo } } },
+    { schema: { summary: 'Who am I: the key behind the session cookie (or bearer key)', tags, response: { 200: ref('SessionInfo') }, errorResponses: errors([401, 429, 500]) } },
     async (req) => {
       await requireKey(keys)(req, undefined as never);
       const session = req.headers.authorization ? null : await sessionFromCookie(req, keys);
@@ -59,11 +63,21 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
 
   app.delete(
     '/session',
-    { schema: { summary: 'Sign out: clears the session cookie', description: csrfNote, tags, security: [], response: { 204: Type.Null() } } },
+    {
+      schema: {
+        summary: 'Sign out: ends the session (on every instance) and clears the cookie',
+        description: csrfNote,
+        tags,
+        security: [],
+        response: { 204: Type.Null({ description: 'Signed out' }) },
+        errorResponses: errors([403, 429, 500], { 403: 'Without the X-Requested-With header' }),
+      },
+    },
     async (req, reply) => {
-      // Signing out needs no valid session (an expired one must still be clearable), only the header.
+      // Signing out needs no valid session (an expired one must still be clearable), only the
+      // header; a genuine session is also revoked in the store, so a copy of the cookie stops working.
       checkCsrf(req);
-      clearSessionCookie(reply);
+      await endSession(req, reply, keys);
       reply.status(204);
       return null;
     },
@@ -75,7 +89,8 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Accounts an admin can switch between: every account with events or a key',
         tags,
-        response: { 200: AccountList },
+        response: { 200: ref('AccountList') },
+        errorResponses: errors([401, 429, 500]),
       },
     },
     async (req) => {
@@ -97,8 +112,9 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: "An account's time zone, in which the dashboard reckons dates",
         tags,
-        params: Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) }),
-        response: { 200: AccountInfo },
+        params: Type.Object({ account: Type.String({ pattern: ACCOUNT_ID }) }),
+        response: { 200: ref('AccountInfo') },
+        errorResponses: errors([400, 401, 403, 429, 500]),
       },
     },
     async (req) => {

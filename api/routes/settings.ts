@@ -1,14 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { badRequest } from '../errors.ts';
-import { checkOfficeHours, getSettings, putSettings, Settings, SettingsInput } from '../settings.ts';
+import { parseAllow, webhookUrlError } from '../../core/webhook-guard.ts';
+import { checkOfficeHours, getSettings, putSettings, SettingsInput } from '../settings.ts';
+import { ACCOUNT, ACCOUNT_BODY, errors, ref } from './openapi-schemas.ts';
 
 const Params = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });
 
 export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/settings',
-    { schema: { summary: "The account's settings", tags: ['settings'], params: Params, response: { 200: Settings } } },
+    { schema: { summary: "The account's settings", tags: ['settings'], params: Params, response: { 200: ref('Settings') }, errorResponses: errors(ACCOUNT) } },
     async (req) => getSettings(app.ctx.db, (req.params as { account: string }).account),
   );
   app.put(
@@ -19,13 +21,17 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
         tags: ['settings'],
         params: Params,
         body: SettingsInput,
-        response: { 200: Settings },
+        response: { 200: ref('Settings') },
+        errorResponses: errors(ACCOUNT_BODY),
       },
     },
     async (req) => {
       const input = req.body as SettingsInput;
       const bad = checkOfficeHours(input.office_hours);
       if (bad) throw badRequest(bad.field, bad.message);
+      // internal addresses (loopback, private, metadata, ...) are refused unless WEBHOOK_ALLOW names them
+      const hook = input.webhook_url ? await webhookUrlError(input.webhook_url, parseAllow(app.ctx.config.webhookAllow)) : null;
+      if (hook) throw badRequest('webhook_url', hook);
       return putSettings(app.ctx.db, (req.params as { account: string }).account, input);
     },
   );

@@ -65,9 +65,16 @@ export const RunDoc = Type.Object({
   error: Nullable(Type.String()),
   file_available: Type.Boolean(),
   download_url: Nullable(Type.String()),
-  webhook: Type.Object({ status: Type.String({ description: 'none | pending | delivered | failed' }), attempts: Type.Integer(), error: Nullable(Type.String()) }),
+  webhook: Type.Object({
+    status: Type.String({ description: 'none (no webhook, or an interrupted run: nothing to tell) | pending | delivered | failed' }),
+    attempts: Type.Integer(),
+    error: Nullable(Type.String({ description: 'why it was not delivered: refused (an address webhooks may not reach) or failed; never the answer or error itself' })),
+  }),
 });
 export type RunDoc = Static<typeof RunDoc>;
+
+/** The fixed word of a webhook's failure; rows written before the guard kept the error text ("HTTP 418"), shown as "failed". */
+const webhookOutcome = (e: string): string | null => (!e ? null : e === 'refused' ? 'refused' : 'failed');
 
 /** `baseUrl` '' gives a path (the API's lists); the webhook gets an absolute link. */
 export function runDoc(r: RunRow, baseUrl = ''): RunDoc {
@@ -89,6 +96,6 @@ export function runDoc(r: RunRow, baseUrl = ''): RunDoc {
     error: r.error || null,
     file_available: available,
     download_url: available ? `${baseUrl.replace(/\/$/, '')}/api/v1/accounts/${encodeURIComponent(r.account_id)}/exports/${r.id}/download` : null,
-    webhook: { status: r.webhook_status, attempts: Number(r.webhook_attempts), error: r.webhook_error || null },
+    webhook: { status: r.webhook_status, attempts: Number(r.webhook_attempts), error: webhookOutcome(r.webhook_error) },
   };
 }

@@ -5,7 +5,7 @@ import type { Db } from '../../sql/db.ts';
 import { buildReport, exportFileName } from '../export/index.ts';
 import { monthOf, periodWindow } from '../export/period.ts';
 import { deliver, type WebhookOptions } from './webhook.ts';
-import { newRunId, saveRun, type RunRow, type RunTrigger, type ScheduleRow } from './store.ts';
+import { getSchedule, newRunId, saveRun, type RunRow, type RunTrigger, type ScheduleRow } from './store.ts';
 import { runDoc } from './docs.ts';
 
 export interface RunDeps {
@@ -14,11 +14,26 @@ export interface RunDeps {
   /** Base of the download link sent to webhooks, e.g. https://reports.example.com */
   baseUrl: string;
   webhook: WebhookOptions;
+  /** The app's clock: the run's times and its period. */
+  clock: () => number;
+  /** Who runs it (api/scheduler/owner.ts), recorded on the run. */
+  owner: string;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
 /** Where a run's file lives, relative to EXPORT_DIR: one folder per account. */
-export const runFilePath = (exportDir: string, run: Pick<RunRow, 'account_id' | 'file'>) => path.join(exportDir, run.account_id, run.file);
+export const runFilePath = (exportDir: string, run: Pick<RunRow, 'account_id' | 'file'>) => path.join(accountDir(exportDir, run.account_id), path.basename(run.file));
+
+/**
+ * An account's folder in EXPORT_DIR, built from a safe encoding of its id: never a
+ * separator, never `.` or `..`, so no id (even one a future check lets through) leaves
+ * EXPORT_DIR. Valid ids encode to themselves, so existing folders keep their names.
+ */
+export function accountDir(exportDir: string, account: string): string {
+  const seg = encodeURIComponent(account);
+  if (seg === '' || /^\.+$/.test(seg)) throw new Error(`account id ${JSON.stringify(account.slice(0, 64))} cannot name a folder`);
+  return path.join(exportDir, seg);
+}
 
 /**
  * One export run of a schedule: recorded as running, the workbook written to a
@@ -35,7 +50,7 @@ export async function executeRun(
   onStart?: (run: RunRow) => void,
 ): Promise<{ run: RunRow; webhook: Promise<RunRow> | null }> {
   const { db } = deps;
-  const startedAt = Date.now();
+  const startedAt = deps.clock();
   const at = scheduledFor ?? startedAt;
   const win = periodWindow(s.period, s.tz, at);
   const filters = JSON.parse(s.filters || '{}') as { channel?: string[]; agent?: string[] };
@@ -61,6 +76,7 @@ export async function executeRun(
     webhook_status: s.webhook_url ? 'pending' : 'none',
     webhook_attempts: 0,
     webhook_error: '',
+    owner: deps.owner,
     version: 0,
   };
   run = await saveRun(db, run);
@@ -74,7 +90,7 @@ export async function executeRun(
     generatedAt: startedAt,
     origin: `schedule ${s.id} (cron "${s.cron}" in ${s.tz}, period ${s.period}), run ${run.id}`,
   };
-  const dir = path.join(deps.exportDir, s.account_id);
+  const dir = accountDir(deps.exportDir, s.account_id);
   const file = `${run.id}-${exportFileName(s.report, s.format, input)}`;
   const part = path.join(dir, `${file}.part`);
   let out: fs.WriteStream | null = null;
@@ -85,13 +101,13 @@ export async function executeRun(
     await finished(out);
     const bytes = fs.statSync(part).size;
     fs.renameSync(part, path.join(dir, file));
-    run = await saveRun(db, { ...run, status: 'succeeded', finished_at: Date.now(), rows: result.rows, bytes, file });
+    run = await saveRun(db, { ...run, status: 'succeeded', finished_at: deps.clock(), rows: result.rows, bytes, file });
     deps.log.info({ run: run.id, schedule: s.id, rows: result.rows, bytes, ms: run.finished_at! - startedAt }, 'export run succeeded');
   } catch (e) {
     out?.destroy();
     fs.rmSync(part, { force: true });
     const error = (e as Error).message || String(e);
-    run = await saveRun(db, { ...run, status: 'failed', finished_at: Date.now(), error });
+    run = await saveRun(db, { ...run, status: 'failed', finished_at: deps.clock(), error });
     deps.log.error({ run: run.id, schedule: s.id, err: e }, 'export run failed');
   }
 
@@ -100,10 +116,24 @@ export async function executeRun(
   return { run, webhook: s.webhook_url ? notify(deps, s, run) : null };
 }
 
-async function notify(deps: RunDeps, s: ScheduleRow, run: RunRow): Promise<RunRow> {
+/**
+ * Sends the run's webhook and records the outcome: delivered, failed (refused or given up),
+ * or still pending when a stop cut the retries (the next start resumes it).
+ */
+async function notify(deps: RunDeps, s: ScheduleRow, run: RunRow, fromAttempt = 1): Promise<RunRow> {
   const doc = runDoc(run, deps.baseUrl);
   const payload = { event: `export.${run.status}`, account: s.account_id, schedule_id: s.id, run: doc, download_url: doc.download_url };
-  const d = await deliver(s.webhook_url, s.webhook_secret, payload, deps.webhook);
-  if (!d.delivered) deps.log.warn({ run: run.id, schedule: s.id, attempts: d.attempts, error: d.error }, 'export webhook failed');
-  return saveRun(deps.db, { ...run, webhook_status: d.delivered ? 'delivered' : 'failed', webhook_attempts: d.attempts, webhook_error: d.error });
+  const d = await deliver(s.webhook_url, s.webhook_secret, payload, deps.webhook, fromAttempt);
+  if (!d.delivered) deps.log.warn({ run: run.id, schedule: s.id, attempts: d.attempts, outcome: d.outcome, detail: d.detail, stopped: d.stopped }, 'export webhook not delivered');
+  const status = d.delivered ? 'delivered' : d.stopped ? 'pending' : 'failed';
+  return saveRun(deps.db, { ...run, webhook_status: status, webhook_attempts: d.attempts, webhook_error: d.delivered ? '' : d.outcome, owner: deps.owner });
+}
+
+/** Goes on with a webhook a dead process left due (claimed by this one: `run.owner` is ours). */
+export async function resumeWebhook(deps: RunDeps, run: RunRow): Promise<RunRow> {
+  const s = await getSchedule(deps.db, run.account_id, run.schedule_id);
+  // the schedule was deleted, or its webhook removed, since: nobody to tell
+  if (!s?.webhook_url) return saveRun(deps.db, { ...run, webhook_status: 'failed', webhook_error: 'failed', owner: deps.owner });
+  deps.log.info({ run: run.id, schedule: s.id, attempts: run.webhook_attempts }, 'resuming an export webhook a stopped server left due');
+  return notify(deps, s, run, run.webhook_attempts + 1);
 }

@@ -1,11 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config.ts';
+import { systemClock, type Clock } from '../../core/clock.ts';
 import type { Db } from '../../sql/db.ts';
+import { parseAllow } from '../../core/webhook-guard.ts';
 import { CronTimes } from './cron.ts';
-import { executeRun, runFilePath, type RunDeps } from './run.ts';
-import { allSchedules, expiredRuns, getSchedule, lastScheduledFor, runningRuns, saveRun, type RunRow, type RunTrigger, type ScheduleRow } from './store.ts';
+import { Heartbeat, Owner } from './owner.ts';
+import { deadRuns, interrupt, resumeClaimed } from './recover.ts';
+import { sweepExports } from './retention.ts';
+import { executeRun, type RunDeps } from './run.ts';
+import { allSchedules, getSchedule, lastScheduledFor, runningRuns, saveRun, unfinishedRuns, type RunRow, type RunTrigger, type ScheduleRow } from './store.ts';
 import { DEFAULT_WEBHOOK, type WebhookOptions } from './webhook.ts';
 
 export interface SchedulerOptions {
@@ -22,15 +24,19 @@ type Log = RunDeps['log'];
 
 interface Armed {
   schedule: ScheduleRow;
-  task: ScheduledTask;
   times: CronTimes;
+  timer: NodeJS.Timeout | null;
 }
+
+/** Longest single timer wait, ms: setTimeout overflows past 2^31 ms, and a long wait re-reads the clock. */
+const MAX_WAIT_MS = 3_600_000;
 
 /** Longest wait at shutdown for runs and webhooks in flight, ms; what is still running then is marked interrupted at the next start. */
 const STOP_GRACE_MS = 30_000;
 
 /**
- * Runs export schedules with node-cron on this instance (SCHEDULER=0 leaves it off, so
+ * Runs export schedules on this instance, at the fires node-cron's matcher computes (CronTimes)
+ * on the app's clock, with one timer per schedule (SCHEDULER=0 leaves it off, so
  * that exactly one of several instances runs them).
  *
  * - Never overlaps: a schedule whose previous run is still going skips the fire (an
@@ -42,6 +48,8 @@ const STOP_GRACE_MS = 30_000;
  * - Deletes files older than EXPORT_RETENTION_DAYS (0 keeps them).
  *
  * Manual runs (POST .../schedules/:id/run) go through the same lock on any instance.
+ * Every run records its owner (api/scheduler/owner.ts); `recover` takes over what a dead
+ * owner left: its runs are marked interrupted, its due webhooks sent again.
  */
 export class Scheduler {
   private readonly armed = new Map<string, Armed>();
@@ -50,14 +58,20 @@ export class Scheduler {
   private readonly timers: NodeJS.Timeout[] = [];
   private abort = new AbortController();
   private started = false;
+  /** This app's name on its runs, and its heartbeat while it has work in flight. */
+  readonly owner: Owner;
+  private readonly heart: Heartbeat;
   private opts: Required<Omit<SchedulerOptions, 'webhook'>> & { webhook: Omit<WebhookOptions, 'signal'> };
 
   constructor(
     private readonly db: Db,
     private readonly config: Config,
     private readonly log: Log,
+    private readonly clock: Clock = systemClock,
   ) {
     this.opts = this.resolve({});
+    this.owner = new Owner(config.dataDir);
+    this.heart = new Heartbeat(db, this.owner, () => this.running.size + this.webhooks.size > 0, (err) => this.log.warn({ err }, 'export run heartbeat failed'));
   }
 
   private resolve(o: SchedulerOptions) {
@@ -74,7 +88,8 @@ export class Scheduler {
   }
 
   private deps(): RunDeps {
-    return { db: this.db, exportDir: this.config.exportDir, baseUrl: this.opts.baseUrl, webhook: { ...this.opts.webhook, signal: this.abort.signal }, log: this.log };
+    const webhook = { ...this.opts.webhook, signal: this.abort.signal, now: this.clock, allow: parseAllow(this.config.webhookAllow) };
+    return { db: this.db, exportDir: this.config.exportDir, baseUrl: this.opts.baseUrl, webhook, log: this.log, clock: this.clock, owner: this.owner.id };
   }
 
   async start(opts: SchedulerOptions = {}): Promise<void> {
@@ -82,10 +97,8 @@ export class Scheduler {
     this.opts = this.resolve(opts);
     this.abort = new AbortController();
     this.started = true;
-    // Runs a previous scheduler process left running died with it.
-    for (const r of await runningRuns(this.db)) {
-      if (r.trigger !== 'manual') await saveRun(this.db, { ...r, status: 'interrupted', finished_at: Date.now(), error: 'the server stopped during the run' });
-    }
+    this.owner.open(); // again, after a stop
+    await this.recover(true);
     await this.sweep();
     await this.sync();
     const every = (ms: number, fn: () => Promise<void>) => {
@@ -93,18 +106,49 @@ export class Scheduler {
       t.unref();
       this.timers.push(t);
     };
-    every(this.opts.syncEveryMs, () => this.sync());
+    every(this.opts.syncEveryMs, async () => {
+      await this.recover();
+      await this.sync();
+    });
     every(this.opts.retentionEveryMs, () => this.sweep());
     this.log.info({ schedules: this.armed.size, exportDir: this.config.exportDir }, 'export scheduler started');
   }
 
+  /** Stops firing (when started) and waits (bounded) for the runs and webhooks in flight, manual ones included. */
   async stop(): Promise<void> {
-    if (!this.started) return;
     this.started = false;
     for (const t of this.timers.splice(0)) clearInterval(t);
     for (const key of [...this.armed.keys()]) this.disarm(key);
     this.abort.abort();
     await this.settle();
+    this.heart.stop();
+    this.owner.close();
+  }
+
+  /**
+   * Takes over what dead processes left (recover.ts): their running runs are marked
+   * interrupted now; their due webhooks are claimed, and sent in the background by this
+   * instance if the claim holds. Every instance calls it as its app starts; the scheduler
+   * instance at its start (`schedulerStart`) and at every sync.
+   */
+  async recover(schedulerStart = false): Promise<void> {
+    const dead = await deadRuns(this.db, await unfinishedRuns(this.db), { self: this.owner, now: this.clock(), schedulerStart });
+    const claimed: RunRow[] = [];
+    for (const r of dead) {
+      if (r.status === 'running') {
+        await interrupt(this.db, this.config.exportDir, r, this.owner.id, this.clock());
+        this.log.warn({ run: r.id, schedule: r.schedule_id, owner: r.owner }, 'export run left running by a stopped server marked interrupted');
+      } else {
+        if (!claimed.length) await this.heart.ensure();
+        claimed.push(await saveRun(this.db, { ...r, owner: this.owner.id }));
+      }
+    }
+    if (claimed.length) this.track(resumeClaimed(this.deps(), claimed));
+  }
+
+  private track(w: Promise<unknown>): void {
+    const t = w.catch((err) => this.log.error({ err }, 'export webhook failed')).finally(() => this.webhooks.delete(t));
+    this.webhooks.add(t);
   }
 
   /** Waits (bounded) for runs and webhook deliveries in flight. */
@@ -149,7 +193,7 @@ export class Scheduler {
   nextRunAt(s: ScheduleRow): number | null {
     if (!s.enabled) return null;
     try {
-      return new CronTimes(s.cron, s.tz).next(new Date()).getTime();
+      return new CronTimes(s.cron, s.tz).next(new Date(this.clock())).getTime();
     } catch {
       return null;
     }
@@ -157,23 +201,33 @@ export class Scheduler {
 
   private arm(s: ScheduleRow): void {
     const key = keyOf(s);
-    const times = new CronTimes(s.cron, s.tz);
-    const task = cron.schedule(s.cron, (ctx) => void this.fire(key, ctx.date), { timezone: s.tz, name: key });
-    this.armed.set(key, { schedule: s, task, times });
+    const a: Armed = { schedule: s, times: new CronTimes(s.cron, s.tz), timer: null };
+    this.armed.set(key, a);
+    this.wait(key, a, a.times.next(new Date(this.clock())).getTime());
+  }
+
+  /** Sleeps until the fire at `at` (clock ms), fires it, and waits for the one after. */
+  private wait(key: string, a: Armed, at: number): void {
+    const ms = at - this.clock();
+    a.timer = setTimeout(() => {
+      if (this.armed.get(key) !== a) return;
+      if (this.clock() < at) return this.wait(key, a, at); // a long wait cut short, or a timer a little early
+      this.wait(key, a, a.times.next(new Date(Math.max(at, this.clock()))).getTime());
+      void this.fire(key, at);
+    }, Math.min(Math.max(ms, 0), MAX_WAIT_MS));
+    a.timer.unref(); // app.close() stops the scheduler; a pending fire never holds the process
   }
 
   private disarm(key: string): void {
     const a = this.armed.get(key);
     if (!a) return;
     this.armed.delete(key);
-    void a.task.destroy();
+    if (a.timer) clearTimeout(a.timer);
   }
 
-  private async fire(key: string, date: Date): Promise<void> {
+  private async fire(key: string, at: number): Promise<void> {
     const a = this.armed.get(key);
     if (!a) return;
-    // node-cron hands the fire time with the current milliseconds; the fire is the whole second
-    const at = Math.floor(date.getTime() / 1000) * 1000;
     await this.trigger(a.schedule, 'cron', at).catch((err) => this.log.error({ err, schedule: a.schedule.id }, 'export run could not start'));
   }
 
@@ -181,7 +235,7 @@ export class Scheduler {
     const a = this.armed.get(keyOf(s));
     if (!a) return;
     const last = await lastScheduledFor(this.db, s.account_id, s.id);
-    const due = a.times.latestAtOrBefore(new Date(), new Date(Math.max(s.armed_at, last ?? 0)));
+    const due = a.times.latestAtOrBefore(new Date(this.clock()), new Date(Math.max(s.armed_at, last ?? 0)));
     if (!due) return;
     this.log.info({ schedule: s.id, missed: due.toISOString() }, 'export run missed while the scheduler was down; running it now');
     void this.trigger(s, 'catch_up', due.getTime()).catch((err) => this.log.error({ err, schedule: s.id }, 'catch-up run could not start'));
@@ -199,17 +253,18 @@ export class Scheduler {
       return Promise.resolve(null);
     }
     const p = (async (): Promise<RunRow | null> => {
-      // another instance's manual run of the same schedule, still going
-      if ((await runningRuns(this.db, s.id)).some((r) => r.account_id === s.account_id)) {
-        this.log.warn({ schedule: s.id, trigger }, 'export run skipped: a run of this schedule is still marked running');
+      // another instance's run of the same schedule, still going (one a dead process left is not)
+      const marked = (await runningRuns(this.db, s.id)).filter((r) => r.account_id === s.account_id);
+      const dead = await deadRuns(this.db, marked, { self: this.owner, now: this.clock(), schedulerStart: false });
+      for (const r of dead) await interrupt(this.db, this.config.exportDir, r, this.owner.id, this.clock());
+      if (marked.length > dead.length) {
+        this.log.warn({ schedule: s.id, trigger }, 'export run skipped: a run of this schedule is still going on another instance');
         return null;
       }
       if (trigger === 'catch_up' && scheduledFor !== null && ((await lastScheduledFor(this.db, s.account_id, s.id)) ?? 0) >= scheduledFor) return null;
+      await this.heart.ensure();
       const { run, webhook } = await executeRun(this.deps(), s, trigger, scheduledFor, onStart);
-      if (webhook) {
-        const w = webhook.catch((err) => this.log.error({ err, run: run.id }, 'recording the webhook result failed')).finally(() => this.webhooks.delete(w));
-        this.webhooks.add(w);
-      }
+      if (webhook) this.track(webhook);
       return run;
     })().finally(() => this.running.delete(key));
     this.running.set(key, p);
@@ -231,41 +286,19 @@ export class Scheduler {
 
   /** Deletes files past the retention, and temporary files a crashed run left (older than a day). */
   async sweep(): Promise<void> {
-    const days = this.config.exportRetentionDays;
-    if (days > 0) {
-      for (const r of await expiredRuns(this.db, Date.now() - days * 86_400_000)) {
-        fs.rmSync(runFilePath(this.config.exportDir, r), { force: true });
-        await saveRun(this.db, { ...r, file: '', file_deleted_at: Date.now() });
-      }
-    }
-    const dayAgo = Date.now() - 86_400_000;
-    for (const dir of safeList(this.config.exportDir)) {
-      const full = path.join(this.config.exportDir, dir);
-      for (const f of safeList(full)) {
-        const p = path.join(full, f);
-        if (f.endsWith('.part') && fs.statSync(p).mtimeMs < dayAgo) fs.rmSync(p, { force: true });
-      }
-    }
+    await sweepExports(this.db, this.config, this.clock);
   }
 }
 
 const keyOf = (s: Pick<ScheduleRow, 'account_id' | 'id'>) => `${s.account_id}/${s.id}`;
 
-function safeList(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
 const schedulers = new WeakMap<object, Scheduler>();
 
 /** The one scheduler of an app (made on first use; started only by api/main.ts, or a test). */
-export function schedulerFor(app: { ctx: { db: Db; config: Config }; log: Log }): Scheduler {
+export function schedulerFor(app: { ctx: { db: Db; config: Config; clock: Clock }; log: Log }): Scheduler {
   let s = schedulers.get(app.ctx);
   if (!s) {
-    s = new Scheduler(app.ctx.db, app.ctx.config, app.log);
+    s = new Scheduler(app.ctx.db, app.ctx.config, app.log, app.ctx.clock);
     schedulers.set(app.ctx, s);
   }
   return s;

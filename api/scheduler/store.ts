@@ -56,6 +56,11 @@ export interface RunRow {
   webhook_status: WebhookStatus;
   webhook_attempts: number;
   webhook_error: string;
+  /**
+   * The process working on the run or its webhook (api/scheduler/owner.ts), '' in rows of
+   * before migration 031; a run whose owner is gone is taken over (api/scheduler/recover.ts).
+   */
+  owner?: string;
   version: number;
 }
 
@@ -79,7 +84,7 @@ const chTimeOrNull = (ms: number | null) => (ms === null ? null : chTime(ms));
 // column replaces the column in WHERE, and a time filter would then compare numbers.
 const SCHEDULE_COLUMNS = 'account_id, id, report, format, cron, tz, period, filters, webhook_url, webhook_secret, enabled, deleted, created_at, armed_at, updated_at, version';
 const RUN_COLUMNS = `account_id, id, schedule_id, report, format, trigger, status, scheduled_for, period_from, period_to, tz, started_at, finished_at,
-  rows, bytes, file, file_deleted_at, error, webhook_status, webhook_attempts, webhook_error, version`;
+  rows, bytes, file, file_deleted_at, error, webhook_status, webhook_attempts, webhook_error, owner, version`;
 
 /** "YYYY-MM-DD hh:mm:ss.mmm" (UTC) as unix ms. */
 const ms = (v: unknown): number => Date.parse(String(v).replace(' ', 'T') + 'Z');
@@ -108,6 +113,7 @@ const fromRun = (r: Raw<RunRow>): RunRow => ({
   rows: Number(r.rows),
   bytes: Number(r.bytes),
   webhook_attempts: Number(r.webhook_attempts),
+  owner: String(r.owner ?? ''),
   version: Number(r.version),
 });
 
@@ -149,7 +155,7 @@ export async function allSchedules(db: Db): Promise<ScheduleRow[]> {
 }
 
 export async function saveRun(db: Db, run: RunRow): Promise<RunRow> {
-  const full = { ...run, version: nextVersion() };
+  const full = { ...run, owner: run.owner ?? '', version: nextVersion() };
   await db.reader().insert({
     table: 'export_runs',
     values: [
@@ -206,6 +212,12 @@ export async function runningRuns(db: Db, scheduleId?: string): Promise<RunRow[]
     { id: scheduleId ?? '' },
     SETTINGS,
   );
+  return rows.map(fromRun);
+}
+
+/** Runs still running or with a webhook still due: what a dead process may have left. */
+export async function unfinishedRuns(db: Db): Promise<RunRow[]> {
+  const rows = await db.query<Raw<RunRow>>(`SELECT ${RUN_COLUMNS} FROM export_runs FINAL WHERE status = 'running' OR webhook_status = 'pending'`, {}, SETTINGS);
   return rows.map(fromRun);
 }
 

@@ -31,7 +31,7 @@ export interface Balance {
 }
 
 /** The balance at instant `atMs` (default now): money in at or before it minus charges at or before it. */
-export async function balance(db: Db, account: string, atMs: number = Date.now()): Promise<Balance> {
+export async function balance(db: Db, account: string, atMs: number): Promise<Balance> {
   return withItems(db, account, async ({ tz, plans, key }) => {
     const m = monthIn(atMs, tz);
     // "at or before T": t < T + 1 ms (times are whole ms); "the 7 x 24 h before T": t > T - 7 d.

@@ -40,8 +40,8 @@ export interface ConversationPage {
 }
 
 /** Every WhatsApp conversation of a billing month, in quota order, with why it cost what it cost. */
-export async function conversations(db: Db, account: string, month: string | undefined, page: { limit: number; offset: number }): Promise<ConversationPage> {
-  const p = await listItems(db, account, 0, month, page.limit, page.offset);
+export async function conversations(db: Db, account: string, month: string | undefined, page: { limit: number; offset: number }, now: number): Promise<ConversationPage> {
+  const p = await listItems(db, account, 0, month, page.limit, page.offset, now);
   const q = p.quota;
   return {
     month: p.month,

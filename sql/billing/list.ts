@@ -30,9 +30,9 @@ export interface ListPage {
 }
 
 /** A page of one month's conversations (kind 0) or visitors (kind 1), in quota order. */
-export async function listItems(db: Db, account: string, kind: 0 | 1, month: string | undefined, limit: number, offset: number): Promise<ListPage> {
+export async function listItems(db: Db, account: string, kind: 0 | 1, month: string | undefined, limit: number, offset: number, now: number): Promise<ListPage> {
   return withItems(db, account, async ({ tz, plans, key }) => {
-    const m = month ?? monthIn(Date.now(), tz);
+    const m = month ?? monthIn(now, tz);
     const q = await quota(db, account, tz, plans, m, m, key);
     const i = q.months.findIndex((x) => x.month === m);
     const rows = await db.query<Record<string, string | number>>(SQL, {

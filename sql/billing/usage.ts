@@ -23,9 +23,9 @@ export interface Usage {
 }
 
 /** MCC / MUV usage and charges of one billing month ('YYYY-MM', account time zone; default: this month). */
-export async function usage(db: Db, account: string, month?: string): Promise<Usage> {
+export async function usage(db: Db, account: string, month: string | undefined, now: number): Promise<Usage> {
   return withItems(db, account, async ({ tz, plans, key }) => {
-    const m = month ?? monthIn(Date.now(), tz);
+    const m = month ?? monthIn(now, tz);
     const q = await quota(db, account, tz, plans, m, m, key);
     const rows = await chargedItems(db, account, q, { bucket: 'all', fromMonth: m, toMonth: m }, key);
     return usageOf(q.months.find((x) => x.month === m)!, rows);

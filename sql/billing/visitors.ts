@@ -30,8 +30,8 @@ export interface VisitorPage {
 }
 
 /** Every visitor (channel, contact) of a billing month, in the order they were first seen, free or charged. */
-export async function visitors(db: Db, account: string, month: string | undefined, page: { limit: number; offset: number }): Promise<VisitorPage> {
-  const p = await listItems(db, account, 1, month, page.limit, page.offset);
+export async function visitors(db: Db, account: string, month: string | undefined, page: { limit: number; offset: number }, now: number): Promise<VisitorPage> {
+  const p = await listItems(db, account, 1, month, page.limit, page.offset, now);
   const q = p.quota;
   return {
     month: p.month,

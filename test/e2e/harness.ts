@@ -5,7 +5,15 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ensureDashboardBuilt } from '../../api/dashboard-build.ts';
+import { clockFrom } from '../../core/clock.ts';
 import { EXAMPLE_NDJSON, postNdjson, startServer, type TestServer } from '../helpers.ts';
+
+/**
+ * "Now" of the end-to-end tests, for the server (its clock starts here and runs on) and for
+ * the browser (Date is fixed here): the pages' defaults ("today", "this month") then fall
+ * on the same days whatever day the suite runs.
+ */
+export const E2E_NOW = Date.parse('2026-12-02T10:00:00+07:00');
 
 /** Where screenshots go (git-ignored). */
 export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
@@ -27,7 +35,7 @@ export interface DashboardServer {
  */
 export async function startDashboardServer(): Promise<DashboardServer> {
   await ensureDashboardBuilt(() => undefined);
-  const server = await startServer();
+  const server = await startServer({}, { clock: clockFrom(E2E_NOW) });
   const res = await postNdjson(server.app, server.adminKey, fs.readFileSync(EXAMPLE_NDJSON));
   if (res.json().accepted !== 42) throw new Error(`the worked example did not load: ${res.body}`);
   const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
@@ -47,9 +55,15 @@ export async function launchBrowser(opts: { locale?: string } = {}): Promise<Bro
     executablePath: CHROMIUM,
     headless: true,
     locale: opts.locale ?? 'en-GB',
+    // The browser's own zone is fixed too (the pages show the account's zone; UTC is what the machines had).
+    timezoneId: 'UTC',
     viewport: { width: 1280, height: 900 },
+    // Not under libfaketime (`faketime … npm test`): Chromium spins on its faked clock calls.
+    // The page's clock is set below instead.
+    env: browserEnv(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
   });
+  await context.clock.setFixedTime(E2E_NOW);
   return {
     context,
     async close() {
@@ -57,6 +71,13 @@ export async function launchBrowser(opts: { locale?: string } = {}): Promise<Bro
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** This process's environment without libfaketime's variables (LD_PRELOAD, FAKETIME*). */
+function browserEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')) env[k] = v;
+  return env;
 }
 
 /** Console errors and uncaught exceptions of a page, collected from now on. */
