@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { pidAlive, processIdentity } from '../core/process.ts';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../api/config.ts';
@@ -261,26 +262,12 @@ function holderState(h: LockHolder, self: { start?: string; boot?: string }): 's
     if (self.start === undefined) return 'self';
     return h.start === self.start ? 'self' : 'dead';
   }
-  if (!alive(h.pid)) return 'dead';
+  if (!pidAlive(h.pid)) return 'dead';
   if (h.start === undefined) return 'other';
   const now = processIdentity(h.pid).start;
   // Unreadable (another user's process under hidepid): cannot tell, so it holds the lock.
   if (now === undefined) return 'other';
   return now === h.start ? 'other' : 'dead';
-}
-
-/** Start time and boot id of a process; empty without /proc. */
-export function processIdentity(pid: number): { start?: string; boot?: string } {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 2 (the command) is in parentheses and may hold spaces: count fields after its ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const start = fields[22 - 3];
-    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    return start && /^\d+$/.test(start) && boot ? { start, boot } : {};
-  } catch {
-    return {};
-  }
 }
 
 export function readLock(file: string): LockHolder | undefined {
@@ -298,11 +285,3 @@ export function announceServerUrl(dataDir: string, url: string): void {
   if (lock?.pid === process.pid) fs.writeFileSync(file, JSON.stringify({ ...lock, url }));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../api/app.ts';
 import { FailureWindow } from '../api/keys.ts';
 import { checkTimestamp } from '../ingest/validate.ts';
-import { DataDirBusyError, processIdentity, readLock, takeLock } from '../sql/db.ts';
+import { DataDirBusyError, readLock, takeLock } from '../sql/db.ts';
+import { processIdentity } from '../core/process.ts';
 import { BENCH_ADMIN_KEY, ROOT } from '../bench/util.ts';
 import { bearer, postNdjson, startServer, type TestServer } from './helpers.ts';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { schedulerFor, type SchedulerOptions } from '../api/scheduler/scheduler.ts';
 import { getSchedule, newRunId, saveRun, type RunRow } from '../api/scheduler/store.ts';
 import { clockFrom } from '../core/clock.ts';
-import { processIdentity } from '../sql/db.ts';
+import { processIdentity } from '../core/process.ts';
 import { bearer, startServer, SLOW, type TestServer } from './helpers.ts';
 
 /**

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Db } from '../../sql/db.ts';
-import { processIdentity } from '../../sql/db.ts';
+import { pidAlive, processIdentity } from '../../core/process.ts';
 
 /**
  * Who works on an export run, recorded on the run (`owner`) so that what a dead process
@@ -84,14 +84,6 @@ function parse(owner: string): OwnerFields | null {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function realpath(p: string): string {
   try {
