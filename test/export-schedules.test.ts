@@ -235,7 +235,10 @@ describe('scheduled runs', () => {
 });
 
 describe('restart', () => {
-  test('a run missed while the server was down runs once at start; a run cut by the stop is marked interrupted', async () => {
+  // Not under libfaketime: this test times a 4 s gap between a stop and a fire, which the
+  // engine's 10x slowdown there overruns; its clock is injected (fixed November) either way,
+  // so the system's date does not reach it.
+  test.skipIf(SLOW > 1)('a run missed while the server was down runs once at start; a run cut by the stop is marked interrupted', async () => {
     // A cron firing once a minute, 4 s from now; the scheduler stops before that (the server is "down").
     const fireAt = Math.ceil((clock() + 4000) / 1000) * 1000;
     const sec = new Date(fireAt).getUTCSeconds();
