@@ -161,7 +161,8 @@ export class Alerter {
         // rows written before the guard kept the answer ("HTTP 418"): shown as the fixed words
         last_status: r.status === 'delivered' ? Number(r.last_status) || null : null,
         last_error: !r.last_error ? null : r.last_error === 'refused' ? 'refused' : 'failed',
-        delivered_at: r.delivered_at.startsWith('1970') ? null : toIso(r.delivered_at),
+        // "never" is the epoch, which the store prints in its session zone (1969-12-31 west of UTC): any instant in its first 2 days
+        delivered_at: Math.abs(Date.parse(toIso(r.delivered_at))) < 2 * 86_400_000 ? null : toIso(r.delivered_at),
       })),
     };
   }
