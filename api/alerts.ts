@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../sql/db.ts';
 import { balance } from '../sql/billing/balance.ts';
-import { getSettings } from './settings.ts';
+import { getSettings } from '../sql/settings.ts';
 import { parseAllow, postWebhook } from '../core/webhook-guard.ts';
 
 /**

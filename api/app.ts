@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Config } from './config.ts';
+import type { Config } from '../core/config.ts';
 import { clockFromEnv, type Clock } from '../core/clock.ts';
 import type { Db } from '../sql/db.ts';
 import { DedupIndex } from '../ingest/dedup.ts';

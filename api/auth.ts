@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ACCOUNT_ID } from '../ingest/contract.ts';
+import { ACCOUNT_ID } from '../core/contract.ts';
 import { ApiError, RetryLaterError } from './errors.ts';
 import { QueryNotAllowedError, type QueryBudget } from '../sql/db.ts';
 import type { KeyRecord, KeyStore } from './keys.ts';

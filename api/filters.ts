@@ -4,7 +4,7 @@ import { accountTimezone } from '../sql/account.ts';
 import { officeTimeOf } from '../sql/metrics/office-time.ts';
 import { CHANNELS, type MetricFilters } from '../sql/metrics/types.ts';
 import { badRequest } from './errors.ts';
-import { addLocalDays, canonicalTimeZone, fromLocal, rfc3339In, startOfLocalDay } from './zoned-time.ts';
+import { addLocalDays, canonicalTimeZone, fromLocal, rfc3339In, startOfLocalDay } from '../core/time.ts';
 
 /** Longest window a metric request may cover, days. */
 export const MAX_RANGE_DAYS = 400;

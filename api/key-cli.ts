@@ -1,6 +1,6 @@
-import { loadConfig } from './config.ts';
+import { loadConfig } from '../core/config.ts';
 import { openDbOrExit } from '../sql/db.ts';
-import { ACCOUNT_ID } from '../ingest/contract.ts';
+import { ACCOUNT_ID } from '../core/contract.ts';
 import { migrate } from '../sql/migrate.ts';
 import { createKey, listKeys, revokeKey } from './keys.ts';
 import { parseArgs, resolveTarget } from '../ingest/cli-target.ts';

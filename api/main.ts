@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadConfig } from './config.ts';
+import { loadConfig } from '../core/config.ts';
 import { announceServerUrl, openDbOrExit } from '../sql/db.ts';
 import { migrate } from '../sql/migrate.ts';
 import { replayRecentBatches } from '../sql/replay.ts';

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import type { Config } from './config.ts';
+import type { Config } from '../core/config.ts';
 import { ApiError } from './errors.ts';
 
 /**

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 // The cookie plugin's additions to the request and reply types (registered in app.ts).
 import type {} from '@fastify/cookie';
 import { Type, type Static } from 'typebox';
-import type { Config } from './config.ts';
+import type { Config } from '../core/config.ts';
 import { ApiError } from './errors.ts';
 import type { KeyRecord, KeyStore } from './keys.ts';
 import type { QueryBudget } from '../sql/db.ts';

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../api/config.ts';
+import { loadConfig } from '../core/config.ts';
 import { importStream, openInput } from '../ingest/importer.ts';
 import { openDb } from '../sql/db.ts';
 import { migrate } from '../sql/migrate.ts';

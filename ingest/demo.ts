@@ -1,4 +1,4 @@
-import { DEFAULT_PLAN, type Channel } from './contract.ts';
+import { DEFAULT_PLAN, type Channel } from '../core/contract.ts';
 
 /**
  * Seeded, deterministic generator of realistic SPEC.md event traffic, for the demo account,

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Db } from '../sql/db.ts';
-import { EVENT_SCHEMAS, type EventType, type IngestResult } from './contract.ts';
+import { EVENT_SCHEMAS, type EventType, type IngestResult } from '../core/contract.ts';
 import { Bloom } from './bloom.ts';
 import { DeadLetterWriter, withRetries } from './dead-letters.ts';
 import type { Claim, DedupIndex } from './dedup.ts';

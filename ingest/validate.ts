@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { EVENT_SCHEMAS, EVENT_TYPES, type EventType } from './contract.ts';
+import { EVENT_SCHEMAS, EVENT_TYPES, type EventType } from '../core/contract.ts';
 
 /** Why one line was rejected: the field (null for the whole line) and a sentence. */
 export interface LineError {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { pidAlive, processIdentity } from '../core/process.ts';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import type { Config } from '../api/config.ts';
+import type { Config } from '../core/config.ts';
 
 /**
  * The one way to reach ClickHouse. Embedded chDB by default (in-process, data in

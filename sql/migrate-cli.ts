@@ -1,4 +1,4 @@
-import { loadConfig } from '../api/config.ts';
+import { loadConfig } from '../core/config.ts';
 import { openDbOrExit } from './db.ts';
 import { loadMigrations, planMigrations } from './migrate.ts';
 import { migrate } from './migrate.ts';

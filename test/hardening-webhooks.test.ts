@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { alerterOf } from '../api/alerts.ts';
 import { schedulerFor } from '../api/scheduler/scheduler.ts';
 import { getSchedule, saveSchedule } from '../api/scheduler/store.ts';
-import { putSettings } from '../api/settings.ts';
+import { putSettings } from '../sql/settings.ts';
 import { clockFrom } from '../core/clock.ts';
 import { addressError, parseAllow, postWebhook, urlError } from '../core/webhook-guard.ts';
 import { bearer, postNdjson, startServer, type TestServer } from './helpers.ts';

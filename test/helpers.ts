@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig, type Config } from '../api/config.ts';
+import { loadConfig, type Config } from '../core/config.ts';
 import { buildApp } from '../api/app.ts';
 import { createKey } from '../api/keys.ts';
 import { openDb, type Db } from '../sql/db.ts';

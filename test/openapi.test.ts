@@ -8,7 +8,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { EVENT_TYPES } from '../ingest/contract.ts';
+import { EVENT_TYPES } from '../core/contract.ts';
 import { EVENT_SCHEMA_NAMES } from '../api/routes/openapi-schemas.ts';
 import { bearer, postNdjson, startServer, type TestServer } from './helpers.ts';
 

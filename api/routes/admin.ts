@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { ACCOUNT_ID } from '../../ingest/contract.ts';
+import { ACCOUNT_ID } from '../../core/contract.ts';
 import { requireAdmin } from '../auth.ts';
 import { errors, ref } from './openapi-schemas.ts';
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ACCOUNT_ID } from '../../ingest/contract.ts';
+import { ACCOUNT_ID } from '../../core/contract.ts';
 
 /** OpenAPI / response schemas of the billing endpoints. Money is integer rupiah unless said. */
 

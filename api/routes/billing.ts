@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { badRequest } from '../errors.ts';
 import { alerterFor } from '../alerts.ts';
-import { RFC3339 } from '../../ingest/contract.ts';
+import { RFC3339 } from '../../core/contract.ts';
 import { accountTimezone } from '../../sql/account.ts';
 import { balance, conversations, ledger, statement, usage, visitors } from '../../sql/billing/index.ts';
 import { ledgerBuckets, MAX_LEDGER_BUCKETS, type Interval } from '../../sql/billing/ledger.ts';

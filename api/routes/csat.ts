@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { badRequest } from '../errors.ts';
 import { FilterQuery, parseFilters, period, type FilterInput } from '../filters.ts';
-import { rfc3339In } from '../zoned-time.ts';
+import { rfc3339In } from '../../core/time.ts';
 import { listCsatResponses } from '../../sql/metrics/csat-responses.ts';
 import { BadCursorError } from '../../sql/metrics/rooms.ts';
 import { AccountParams, CsatResponsesResponse, PageQuery } from './metrics-schemas.ts';

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import { ACCOUNT_ID } from '../../ingest/contract.ts';
+import { ACCOUNT_ID } from '../../core/contract.ts';
 import { PeriodSchema } from '../filters.ts';
 import { CHANNELS, INTERVALS, ORIGINS } from '../../sql/metrics/types.ts';
 import { SERIES_METRICS } from '../../sql/metrics/series.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { checkInterval, FilterQuery, parseFilters, period, type FilterInput } from '../filters.ts';
-import { rfc3339In } from '../zoned-time.ts';
+import { rfc3339In } from '../../core/time.ts';
 import { roomsHeatmap } from '../../sql/metrics/heatmap.ts';
 import { metricSeries, type SeriesMetric } from '../../sql/metrics/series.ts';
 import { emptySummary, summaryBy, summaryWithPrevious } from '../../sql/metrics/summary.ts';

@@ -13,9 +13,9 @@ import {
   RoomOpened,
   RoomResolved,
   type EventType,
-} from '../../ingest/contract.ts';
+} from '../../core/contract.ts';
 import { AccountInfo, AccountList, SessionInfo } from '../session.ts';
-import { Settings } from '../settings.ts';
+import { Settings } from '../../sql/settings.ts';
 import { RunDoc, ScheduleDoc } from '../scheduler/docs.ts';
 import { AlertsSchema, BalanceSchema, ConversationsSchema, LedgerSchema, StatementSchema, UsageSchema, VisitorsSchema } from './billing-schemas.ts';
 import { AgentsResponse, ChannelsResponse, CsatResponsesResponse, HeatmapResponse, RoomsResponse, SeriesResponse, SummaryResponse } from './metrics-schemas.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { badRequest } from '../errors.ts';
 import { FilterQuery, parseFilters, period, type FilterInput } from '../filters.ts';
-import { rfc3339In } from '../zoned-time.ts';
+import { rfc3339In } from '../../core/time.ts';
 import { BadCursorError, listRooms, ROOM_SORT_VALUES, type RoomSort } from '../../sql/metrics/rooms.ts';
 import { AccountParams, PageQuery, RoomsResponse } from './metrics-schemas.ts';
 import { ACCOUNT, errors, ref } from './openapi-schemas.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { limitFailures, requireAccountAccess, requireKey } from '../auth.ts';
 import { accountTimezone } from '../../sql/account.ts';
-import { ACCOUNT_ID } from '../../ingest/contract.ts';
+import { ACCOUNT_ID } from '../../core/contract.ts';
 import { ApiError } from '../errors.ts';
 import {
   checkCsrf,

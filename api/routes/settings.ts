@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { badRequest } from '../errors.ts';
 import { parseAllow, webhookUrlError } from '../../core/webhook-guard.ts';
-import { checkOfficeHours, getSettings, putSettings, SettingsInput } from '../settings.ts';
+import { checkOfficeHours, getSettings, putSettings, SettingsInput } from '../../sql/settings.ts';
 import { ACCOUNT, ACCOUNT_BODY, errors, ref } from './openapi-schemas.ts';
 
 const Params = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });

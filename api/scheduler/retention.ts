@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../../core/clock.ts';
 import type { Db } from '../../sql/db.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../../core/config.ts';
 import { runFilePath } from './run.ts';
 import { expiredRuns, saveRun } from './store.ts';
 

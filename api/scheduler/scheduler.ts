@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../../core/config.ts';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import type { Db } from '../../sql/db.ts';
 import { parseAllow } from '../../core/webhook-guard.ts';

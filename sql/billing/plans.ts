@@ -1,6 +1,6 @@
 import type { Db } from '../db.ts';
 import { loadSql } from '../load.ts';
-import { DEFAULT_PLAN } from '../../ingest/contract.ts';
+import { DEFAULT_PLAN } from '../../core/contract.ts';
 
 /** A plan and the instant (ms since epoch) it comes into force; the default plan first, from "always". */
 export interface Plan {

@@ -1,4 +1,4 @@
-import { getSettings, WEEKDAYS, type OfficeHours } from '../../api/settings.ts';
+import { getSettings, WEEKDAYS, type OfficeHours } from '../settings.ts';
 import { accountTimezone } from '../account.ts';
 import type { Db } from '../db.ts';
 import type { OfficeTime } from './types.ts';

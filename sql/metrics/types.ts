@@ -1,4 +1,4 @@
-import { CHANNELS, type Channel } from '../../ingest/contract.ts';
+import { CHANNELS, type Channel } from '../../core/contract.ts';
 
 /** Calendar buckets of a series, in the filters' time zone (weeks start on Monday). */
 export const INTERVALS = ['hour', 'day', 'week', 'month'] as const;

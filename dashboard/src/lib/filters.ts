@@ -3,7 +3,7 @@
  * gives the filters, writing the filters gives the URL, so a link reproduces the view and
  * the browser's Back button undoes a filter change. Defaults are left out of the URL.
  */
-import type { Channel } from '../../../ingest/contract.ts';
+import type { Channel } from '../../../core/contract.ts';
 import type { Interval } from '../../../sql/metrics/types.ts';
 import { addDays, addMonths, daysBetween, isPlainDate, isTimeZone, startOfMonth, type PlainDate } from './dates.ts';
 

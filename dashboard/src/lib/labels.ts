@@ -1,5 +1,5 @@
 /** Names and colours of fixed keys (channel names are brands: the same in both languages). */
-import type { Channel } from '../../../ingest/contract.ts';
+import type { Channel } from '../../../core/contract.ts';
 
 const CHANNEL_NAMES: Record<Channel, string> = {
   whatsapp: 'WhatsApp',

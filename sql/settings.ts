@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Type, type Static } from 'typebox';
-import type { Db } from '../sql/db.ts';
+import type { Db } from './db.ts';
 
 const HHMM = '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$';
 const Span = Type.Object({ from: Type.String({ pattern: HHMM }), to: Type.String({ pattern: HHMM }) }, { additionalProperties: false });
