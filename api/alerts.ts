@@ -4,42 +4,34 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../sql/db.ts';
 import { balance } from '../sql/billing/balance.ts';
 import { getSettings } from '../sql/settings.ts';
-import { parseAllow, postWebhook } from '../core/webhook-guard.ts';
+import { getAlertState, listAlerts, pendingAlerts, saveAlert, saveAlertState, type AlertRecord, type AlertStatus } from '../sql/alerts.ts';
+import { parseAllow } from '../core/webhook-guard.ts';
+import { DEFAULT_RETRY, deliver, type RetryPolicy } from '../core/webhooks.ts';
 
 /**
  * Low-balance alerts. After every stored batch (Ingestor.onStored) the balance of each
  * touched account that has a low_balance_threshold is checked (debounced per account);
  * when it goes from at-or-above the threshold to below it, one alert is recorded and, if
- * the account has a webhook_url, POSTed there as JSON, signed, and retried with
- * exponential backoff until a 2xx answer or the last attempt.
+ * the account has a webhook_url, POSTed there as JSON through core/webhooks.ts: the one
+ * webhook scheme (Webhook-Id = the alert's id, Webhook-Timestamp, Webhook-Signature keyed
+ * with the account's webhook_secret) and retry policy (408, 429, 5xx and no answer are
+ * retried after each delay of backoffMs; anything else is final).
  *
- * Signature (documented in the README): headers
- *   Webhook-Id: <alert id>
- *   Webhook-Timestamp: <unix seconds of this attempt>
- *   Webhook-Signature: sha256=<hex HMAC-SHA256(key = the account's webhook_secret as
- *                      UTF-8, message = "<Webhook-Timestamp>.<raw request body>")>
- * A receiver recomputes it over the raw body and rejects stale timestamps.
+ * An alert records a fixed outcome, never the receiver's answer or the network error:
+ * last_error is '' (delivered), 'refused' or 'failed', and last_status is the 2xx status
+ * of a delivery, else 0 (shown as null). The rows are kept by sql/alerts.ts.
  *
- * Deliveries go through core/webhook-guard.ts (public addresses only, unless WEBHOOK_ALLOW;
- * no redirects). An alert records a fixed outcome, never the receiver's answer or the
- * network error: last_error is '' (delivered), 'refused' or 'failed', and last_status is
- * the 2xx status of a delivery, else 0 (shown as null).
+ * One Alerter per app: built by buildApp (api/app.ts) and found at `app.ctx.alerter`.
  */
 
-export interface AlertOptions {
-  /** delivery attempts in all */
-  attempts: number;
-  /** wait before the 2nd attempt, ms; doubles after each failure */
-  backoffMs: number;
-  /** per attempt, ms */
-  timeoutMs: number;
+export interface AlertOptions extends RetryPolicy {
   /** quiet time after a batch before checking, ms (a bulk import checks once, not per batch) */
   debounceMs: number;
   /** WEBHOOK_ALLOW: internal hosts, addresses and CIDRs webhooks may reach */
   webhookAllow: string[];
 }
 
-export const DEFAULT_ALERT_OPTIONS: AlertOptions = { attempts: 6, backoffMs: 2000, timeoutMs: 10_000, debounceMs: 1000, webhookAllow: [] };
+export const DEFAULT_ALERT_OPTIONS: Readonly<AlertOptions> = Object.freeze({ ...DEFAULT_RETRY, debounceMs: 1000, webhookAllow: [] });
 
 export interface AlertRow {
   id: string;
@@ -47,26 +39,11 @@ export interface AlertRow {
   balance: number;
   threshold: number;
   webhook_url: string | null;
-  status: 'pending' | 'delivered' | 'failed' | 'no_webhook';
+  status: AlertStatus;
   attempts: number;
   last_status: number | null;
   last_error: string | null;
   delivered_at: string | null;
-}
-
-interface Stored {
-  account_id: string;
-  id: string;
-  created_at: string;
-  balance: number;
-  threshold: number;
-  webhook_url: string;
-  payload: string;
-  status: string;
-  attempts: number;
-  last_status: number;
-  last_error: string;
-  delivered_at: string;
 }
 
 interface State {
@@ -76,9 +53,9 @@ interface State {
   checked_at: string | null;
 }
 
-const EPOCH = '1970-01-01 00:00:00.000';
-const toIso = (ch: string) => new Date(ch.replace(' ', 'T') + 'Z').toISOString();
-const toCh = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+const iso = (ms: number) => new Date(ms).toISOString();
+/** Rows written as text in a zone west or east of UTC hold "never" a few hours off the epoch. */
+const never = (ms: number) => Math.abs(ms) < 2 * 86_400_000;
 
 export class Alerter {
   readonly options: AlertOptions;
@@ -86,7 +63,7 @@ export class Alerter {
   private chains = new Map<string, Promise<void>>();
   private work = new Set<Promise<unknown>>();
   private closed = false;
-  private version = 0;
+  private stop = new AbortController();
 
   constructor(
     private db: Db,
@@ -94,7 +71,7 @@ export class Alerter {
     options: Partial<AlertOptions> = {},
     private clock: Clock = systemClock,
   ) {
-    this.options = { ...DEFAULT_ALERT_OPTIONS, ...options };
+    this.options = { ...DEFAULT_ALERT_OPTIONS, backoffMs: [...DEFAULT_ALERT_OPTIONS.backoffMs], ...options };
   }
 
   /** Ingestion hook: schedules a check of each account once batches stop arriving for debounceMs. */
@@ -129,52 +106,39 @@ export class Alerter {
     }
   }
 
+  /** Stops checking; deliveries waiting for a retry stop and stay pending (resumed at the next start). */
   close(): void {
     this.closed = true;
+    this.stop.abort();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
   }
 
   /** Deliveries left pending by a restart go on from where they were. */
   async resume(): Promise<void> {
-    const rows = await this.db.query<Stored>(
-      "SELECT * FROM billing_alerts FINAL WHERE status = 'pending' AND webhook_url != '' ORDER BY created_at",
-    );
-    for (const r of rows) this.track(this.deliver({ ...r, attempts: Number(r.attempts), balance: Number(r.balance), threshold: Number(r.threshold), last_status: Number(r.last_status) }));
+    for (const r of await pendingAlerts(this.db)) this.track(this.deliver(r));
   }
 
   async list(account: string, limit: number): Promise<{ state: State; alerts: AlertRow[] }> {
-    const [rows, state] = await Promise.all([
-      this.db.query<Stored>('SELECT * FROM billing_alerts FINAL WHERE account_id = {account:String} ORDER BY created_at DESC, id DESC LIMIT {limit:UInt32}', { account, limit }),
-      this.state(account),
-    ]);
+    const [rows, state] = await Promise.all([listAlerts(this.db, account, limit), getAlertState(this.db, account)]);
     return {
-      state,
+      state: state
+        ? { below: state.below, balance: state.balance, threshold: state.threshold, checked_at: iso(state.checked_ms) }
+        : { below: false, balance: null, threshold: null, checked_at: null },
       alerts: rows.map((r) => ({
         id: r.id,
-        created_at: toIso(r.created_at),
-        balance: Number(r.balance),
-        threshold: Number(r.threshold),
+        created_at: iso(r.created_ms),
+        balance: r.balance,
+        threshold: r.threshold,
         webhook_url: r.webhook_url || null,
-        status: r.status as AlertRow['status'],
-        attempts: Number(r.attempts),
+        status: r.status,
+        attempts: r.attempts,
         // rows written before the guard kept the answer ("HTTP 418"): shown as the fixed words
-        last_status: r.status === 'delivered' ? Number(r.last_status) || null : null,
+        last_status: r.status === 'delivered' ? r.last_status || null : null,
         last_error: !r.last_error ? null : r.last_error === 'refused' ? 'refused' : 'failed',
-        // "never" is the epoch, which the store prints in its session zone (1969-12-31 west of UTC): any instant in its first 2 days
-        delivered_at: Math.abs(Date.parse(toIso(r.delivered_at))) < 2 * 86_400_000 ? null : toIso(r.delivered_at),
+        delivered_at: never(r.delivered_ms) ? null : iso(r.delivered_ms),
       })),
     };
-  }
-
-  private async state(account: string): Promise<State> {
-    const [r] = await this.db.query<{ below: number; balance: string; threshold: string; checked_at: string }>(
-      'SELECT below, balance, threshold, checked_at FROM billing_alert_state FINAL WHERE account_id = {account:String}',
-      { account },
-    );
-    return r
-      ? { below: Number(r.below) === 1, balance: Number(r.balance), threshold: Number(r.threshold), checked_at: toIso(r.checked_at) }
-      : { below: false, balance: null, threshold: null, checked_at: null };
   }
 
   private async evaluate(account: string): Promise<void> {
@@ -183,17 +147,10 @@ export class Alerter {
     if (threshold === null || this.closed) return;
     const now = this.clock();
     const b = await balance(this.db, account, now);
-    const before = await this.state(account);
+    const before = await getAlertState(this.db, account);
     const below = b.balance < threshold;
-    await this.db.command('INSERT INTO billing_alert_state VALUES ({a:String}, {below:UInt8}, {b:Int64}, {t:Int64}, {at:DateTime64(3)}, {v:UInt64})', {
-      a: account,
-      below: below ? 1 : 0,
-      b: b.balance,
-      t: threshold,
-      at: toCh(now),
-      v: this.nextVersion(),
-    });
-    if (!below || before.below) return;
+    await saveAlertState(this.db, account, { below, balance: b.balance, threshold, checked_ms: now });
+    if (!below || before?.below) return;
     const id = crypto.randomUUID();
     const payload = JSON.stringify({
       type: 'billing.low_balance',
@@ -205,10 +162,10 @@ export class Alerter {
       as_of: b.as_of,
       projection: b.projection,
     });
-    const alert: Stored = {
+    const alert: AlertRecord = {
       account_id: account,
       id,
-      created_at: toCh(now),
+      created_ms: now,
       balance: b.balance,
       threshold,
       webhook_url: settings.webhook_url ?? '',
@@ -217,52 +174,47 @@ export class Alerter {
       attempts: 0,
       last_status: 0,
       last_error: '',
-      delivered_at: EPOCH,
+      delivered_ms: 0,
     };
-    await this.save(alert);
+    await saveAlert(this.db, alert);
     this.log.warn({ account, balance: b.balance, threshold, alert: id }, 'balance fell below the low-balance threshold');
     if (settings.webhook_url) this.track(this.deliver(alert));
   }
 
-  /** POSTs the alert until a 2xx answer or the last attempt; every attempt is recorded. */
-  private async deliver(alert: Stored): Promise<void> {
-    const o = this.options;
-    while (alert.attempts < o.attempts && !this.closed) {
-      if (alert.attempts > 0) await new Promise((r) => setTimeout(r, o.backoffMs * 2 ** (alert.attempts - 1)));
-      if (this.closed) return;
-      const { webhook_secret } = await getSettings(this.db, alert.account_id);
-      const ts = String(Math.floor(this.clock() / 1000));
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'user-agent': 'chat-analytics-billing/1',
-        'webhook-id': alert.id,
-        'webhook-timestamp': ts,
-      };
-      if (webhook_secret) headers['webhook-signature'] = `sha256=${sign(webhook_secret, ts, alert.payload)}`;
-      alert.attempts++;
-      const r = await postWebhook(alert.webhook_url, { headers, body: alert.payload, timeoutMs: o.timeoutMs, allow: parseAllow(o.webhookAllow) });
-      const delivered = r.outcome === 'delivered';
-      alert.last_status = delivered ? r.status : 0;
-      alert.last_error = delivered ? '' : r.outcome;
-      if (delivered) {
-        alert.status = 'delivered';
-        alert.delivered_at = toCh(this.clock());
-      } else {
-        this.log.warn({ account: alert.account_id, alert: alert.id, attempt: alert.attempts, outcome: r.outcome, detail: r.detail }, 'low-balance webhook not delivered');
-      }
-      // a refused address stays refused: no more attempts
-      if (!delivered && (alert.attempts >= o.attempts || r.outcome === 'refused')) alert.status = 'failed';
-      await this.save(alert);
-      if (alert.status !== 'pending') return;
+  /** POSTs the alert by core/webhooks.ts's policy; every attempt is recorded. */
+  private async deliver(alert: AlertRecord): Promise<void> {
+    try {
+      await this.send(alert);
+    } catch (err) {
+      this.log.error({ err, account: alert.account_id, alert: alert.id }, 'low-balance webhook delivery failed');
     }
   }
 
-  private async save(a: Stored): Promise<void> {
-    await this.db.command(
-      `INSERT INTO billing_alerts VALUES ({account_id:String}, {id:String}, {created_at:DateTime64(3)}, {balance:Int64}, {threshold:Int64},
-        {webhook_url:String}, {payload:String}, {status:String}, {attempts:UInt32}, {last_status:UInt16}, {last_error:String},
-        {delivered_at:DateTime64(3)}, {version:UInt64})`,
-      { ...a, version: this.nextVersion() },
+  private async send(alert: AlertRecord): Promise<void> {
+    if (this.closed) return;
+    const o = this.options;
+    const { webhook_secret } = await getSettings(this.db, alert.account_id);
+    const a = { ...alert };
+    await deliver(
+      { url: a.webhook_url, id: a.id, secret: webhook_secret ?? '', body: a.payload, userAgent: 'chat-analytics-billing/1' },
+      {
+        backoffMs: o.backoffMs,
+        timeoutMs: o.timeoutMs,
+        now: this.clock,
+        allow: parseAllow(o.webhookAllow),
+        signal: this.stop.signal,
+        fromAttempt: a.attempts + 1,
+        onAttempt: async (r) => {
+          const delivered = r.outcome === 'delivered';
+          a.attempts = r.attempt;
+          a.last_status = delivered ? r.status : 0;
+          a.last_error = delivered ? '' : r.outcome;
+          a.status = delivered ? 'delivered' : r.final ? 'failed' : 'pending';
+          if (delivered) a.delivered_ms = this.clock();
+          else this.log.warn({ account: a.account_id, alert: a.id, attempt: r.attempt, outcome: r.outcome, detail: r.detail }, 'low-balance webhook not delivered');
+          await saveAlert(this.db, a);
+        },
+      },
     );
   }
 
@@ -271,30 +223,4 @@ export class Alerter {
     void p.finally(() => this.work.delete(p)).catch(() => undefined);
     return p;
   }
-
-  private nextVersion(): number {
-    this.version = Math.max(this.version + 1, Date.now() * 1000);
-    return this.version;
-  }
-}
-
-/** HMAC-SHA256 hex of "<timestamp>.<body>" with the account's webhook secret. */
-export function sign(secret: string, timestamp: string, body: string): string {
-  return crypto.createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-}
-
-const alerters = new WeakMap<object, Alerter>();
-
-/** The one Alerter of an app context (keyed by app.ctx, shared by every plugin of the app). */
-export function alerterFor(ctx: { db: Db; clock: Clock; config?: { webhookAllow: string[] } }, log: FastifyBaseLogger): { alerter: Alerter; created: boolean } {
-  let alerter = alerters.get(ctx);
-  if (alerter) return { alerter, created: false };
-  alerter = new Alerter(ctx.db, log, { webhookAllow: ctx.config?.webhookAllow ?? [] }, ctx.clock);
-  alerters.set(ctx, alerter);
-  return { alerter, created: true };
-}
-
-/** The Alerter of an app (tests tune its options). */
-export function alerterOf(ctx: object): Alerter | undefined {
-  return alerters.get(ctx);
 }

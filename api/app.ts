@@ -27,6 +27,8 @@ import { schedulesRoutes } from './routes/schedules.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { dashboardRoutes } from './dashboard.ts';
 import { sharedSchemas } from './routes/openapi-schemas.ts';
+import { Alerter } from './alerts.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
 
 export interface AppOptions {
   config: Config;
@@ -43,6 +45,10 @@ export interface AppContext {
   ingestor: Ingestor;
   dedup: DedupIndex;
   clock: Clock;
+  /** Low-balance alerts (api/alerts.ts): checks after stored batches, webhook deliveries. */
+  alerter: Alerter;
+  /** Export schedules (api/scheduler): armed only by api/main.ts or a test (start), used by the routes on every instance. */
+  scheduler: Scheduler;
 }
 
 declare module 'fastify' {
@@ -72,8 +78,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const keys = new KeyStore(opts.db, { authFailuresPerMin: opts.config.authFailuresPerMin });
   const dedup = new DedupIndex(opts.db);
   await dedup.load();
-  const ctx: AppContext = { config: opts.config, db: opts.db, keys, dedup, ingestor: new Ingestor(opts.db, dedup, { maxRejectedLines: opts.config.maxRejectedLines }), clock: opts.clock ?? clockFromEnv(opts.config.now) };
+  const clock = opts.clock ?? clockFromEnv(opts.config.now);
+  const alerter = new Alerter(opts.db, app.log, { webhookAllow: opts.config.webhookAllow }, clock);
+  const ctx: AppContext = { config: opts.config, db: opts.db, keys, dedup, ingestor: new Ingestor(opts.db, dedup, { maxRejectedLines: opts.config.maxRejectedLines }), clock, alerter, scheduler: new Scheduler(opts.db, opts.config, app.log, clock) };
   app.decorate('ctx', ctx);
+  // Low-balance alerts: a check after stored batches; deliveries a stop left pending go on once ready.
+  ctx.ingestor.onStored((accounts) => alerter.touched(accounts));
+  app.addHook('onReady', async () => {
+    alerter.resume().catch((err) => app.log.error({ err }, 'resuming webhook deliveries failed'));
+  });
+  app.addHook('onClose', async () => alerter.close());
   const routeTable: FastifyInstance['routeTable'] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (r) => {

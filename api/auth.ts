@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACCOUNT_ID } from '../core/contract.ts';
 import { ApiError, RetryLaterError } from './errors.ts';
 import { QueryNotAllowedError, type QueryBudget } from '../sql/db.ts';
-import type { KeyRecord, KeyStore } from './keys.ts';
+import type { KeyStore } from './keys.ts';
+import type { KeyRecord } from '../sql/keys.ts';
 import { checkCsrf, sessionFromCookie, SESSION_COOKIE } from './session.ts';
 
 declare module 'fastify' {

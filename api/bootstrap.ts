@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from '../core/config.ts';
 import type { Db } from '../sql/db.ts';
 import { createKey, KeyStore } from './keys.ts';
+import { adminKeyIds } from '../sql/keys.ts';
 
 /**
  * The admin key: ADMIN_API_KEY when given (registered if new), else one is made on the
@@ -16,8 +17,7 @@ export async function ensureAdminKey(cfg: Config, db: Db): Promise<string | null
     if (!ok) await createKey(db, { key: cfg.adminApiKey, name: 'ADMIN_API_KEY' });
     return null;
   }
-  const rows = await db.query<{ n: string }>("SELECT count() AS n FROM api_keys FINAL WHERE role = 'admin' AND revoked_at IS NULL");
-  if (Number(rows[0].n) > 0) return null;
+  if ((await adminKeyIds(db)).size > 0) return null;
   const { key } = await createKey(db, { name: 'first start' });
   fs.mkdirSync(cfg.dataDir, { recursive: true });
   const file = path.join(cfg.dataDir, 'admin.key');
@@ -26,7 +26,3 @@ export async function ensureAdminKey(cfg: Config, db: Db): Promise<string | null
   return key;
 }
 
-export async function storeIsEmpty(db: Db): Promise<boolean> {
-  const rows = await db.query<{ n: string }>('SELECT count() AS n FROM events');
-  return Number(rows[0].n) === 0;
-}

@@ -12,7 +12,7 @@ export const DEMO_ACCOUNT = 'demo-co';
  * (kept in DATA_DIR/demo.key; it only reads demo data).
  */
 export async function loadDemo(app: FastifyInstance): Promise<{ accepted: number; days: number; key: string }> {
-  const { demoEvents } = await import('../ingest/demo.ts');
+  const { demoEvents } = await import('../tools/demo.ts');
   async function* lines(): AsyncGenerator<Line> {
     let n = 0;
     for (const e of demoEvents(1, new Date(app.ctx.clock()))) {

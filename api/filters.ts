@@ -63,6 +63,9 @@ export interface FilterInput {
   business_hours?: boolean;
 }
 
+/** The filters a schedule keeps (JSON in export_schedules.filters), handed to parseFilters at each run. */
+export type ScheduleFilters = Pick<FilterInput, 'channel' | 'agent' | 'business_hours'>;
+
 /** The checked filters plus what the answer echoes in its `period`. */
 export interface ParsedFilters extends MetricFilters {
   /** True when durations are office time (business_hours asked for and office hours set). */
@@ -99,7 +102,7 @@ export function parseInstant(field: string, value: string, tz: string): number {
 }
 
 /** Channels from repeated and comma-separated values, each checked. */
-function parseChannels(values: string[] | undefined): string[] {
+export function parseChannels(values: string[] | undefined): string[] {
   const out = new Set<string>();
   for (const v of values ?? []) {
     for (const c of v.split(',').map((s) => s.trim())) {
@@ -112,7 +115,7 @@ function parseChannels(values: string[] | undefined): string[] {
 }
 
 /** Agent ids, repeated values (an agent id may contain commas); empty values are ignored. */
-function parseAgents(values: string[] | undefined): string[] {
+export function parseAgents(values: string[] | undefined): string[] {
   const out = new Set((values ?? []).filter((a) => a !== ''));
   for (const a of out) if (a.length > 256) throw badRequest('agent', 'an agent id has at most 256 characters');
   if (out.size > MAX_AGENTS) throw badRequest('agent', `at most ${MAX_AGENTS} agents`);
@@ -150,13 +153,6 @@ export function checkInterval(f: MetricFilters, interval: string): void {
   }
 }
 
-/** The window as the answers echo it. */
-export const PeriodSchema = Type.Object({
-  from: Type.String({ description: 'Window start (inclusive), RFC 3339 in tz' }),
-  to: Type.String({ description: 'Window end (exclusive), RFC 3339 in tz' }),
-  tz: Type.String(),
-  business_hours: Type.Boolean({ description: 'Durations are office time (false: calendar time, also when no office hours are set)' }),
-});
 
 export function period(f: ParsedFilters, from = f.from, to = f.to) {
   return { from: rfc3339In(f.tz, from), to: rfc3339In(f.tz, to), tz: f.tz, business_hours: f.businessHours };

@@ -1,15 +1,7 @@
 import crypto from 'node:crypto';
 import { freeBudget, spend, type Db, type QueryBudget } from '../sql/db.ts';
+import { adminKeyIds, insertKey, lookupKey, type KeyRecord, type StoredKey } from '../sql/keys.ts';
 import { SessionStore } from '../sql/sessions.ts';
-
-export interface KeyRecord {
-  key_id: string;
-  account_id: string;
-  role: 'admin' | 'account';
-  name: string;
-  created_at: string;
-  revoked_at: string | null;
-}
 
 /** Keys look like `cak_<12 hex id>_<43 chars secret>`: the id finds the row, the hash proves it. */
 const KEY_RE = /^cak_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
@@ -29,33 +21,8 @@ export async function createKey(db: Db, opts: { account?: string; name?: string;
     created_at: new Date().toISOString(),
     revoked_at: null,
   };
-  await db.write.insert({
-    table: 'api_keys',
-    values: [{ ...record, created_at: Date.now(), hash: sha256(key), version: Date.now() }],
-    format: 'JSONEachRow',
-  });
+  await insertKey(db, record, sha256(key));
   return { key, record };
-}
-
-export async function listKeys(db: Db, account?: string): Promise<KeyRecord[]> {
-  return db.query<KeyRecord>(
-    `SELECT key_id, account_id, role, name, created_at, revoked_at FROM api_keys FINAL
-     WHERE {account:String} = '' OR account_id = {account:String} ORDER BY created_at`,
-    { account: account ?? '' },
-  );
-}
-
-export async function revokeKey(db: Db, keyId: string): Promise<boolean> {
-  const rows = await db.query<KeyRecord & { hash: string }>('SELECT * FROM api_keys FINAL WHERE key_id = {id:String}', { id: keyId });
-  if (!rows.length) return false;
-  const now = Date.now();
-  const r = rows[0];
-  await db.write.insert({
-    table: 'api_keys',
-    values: [{ ...r, created_at: Date.parse(r.created_at + 'Z'), revoked_at: now, version: now }],
-    format: 'JSONEachRow',
-  });
-  return true;
 }
 
 /** ADMIN_API_KEY, the only key of free form, has at least this many characters (api/bootstrap.ts). */
@@ -71,7 +38,7 @@ const MIN_FREE_FORM = 16;
  * 10 s), so random tokens cost no store query each.
  */
 export class KeyStore {
-  private cache = new Map<string, { at: number; rec: (KeyRecord & { hash: string }) | null }>();
+  private cache = new Map<string, { at: number; rec: StoredKey | null }>();
   private adminIds: { at: number; ids: Promise<Set<string>> } | null = null;
   /** Failed authentications per address (api/auth.ts): AUTH_FAILURES_PER_MIN. */
   readonly failures: FailureWindow;
@@ -121,9 +88,7 @@ export class KeyStore {
     if (!this.adminIds || Date.now() - this.adminIds.at > 10_000) {
       spend(budget);
       // Concurrent callers share the one query in flight; a failed one is not kept.
-      const ids = this.db
-        .query<{ key_id: string }>("SELECT key_id FROM api_keys FINAL WHERE role = 'admin' AND revoked_at IS NULL")
-        .then((rows) => new Set(rows.map((r) => r.key_id)));
+      const ids = adminKeyIds(this.db);
       const entry = { at: Date.now(), ids };
       this.adminIds = entry;
       ids.catch(() => {
@@ -133,15 +98,11 @@ export class KeyStore {
     return this.adminIds.ids;
   }
 
-  private async lookup(keyId: string, budget: QueryBudget): Promise<(KeyRecord & { hash: string }) | null> {
+  private async lookup(keyId: string, budget: QueryBudget): Promise<StoredKey | null> {
     let hit = this.cache.get(keyId);
     if (!hit || Date.now() - hit.at > 10_000) {
       spend(budget);
-      const rows = await this.db.query<KeyRecord & { hash: string }>(
-        'SELECT key_id, hash, account_id, role, name, created_at, revoked_at FROM api_keys FINAL WHERE key_id = {id:String}',
-        { id: keyId },
-      );
-      hit = { at: Date.now(), rec: rows[0] ?? null };
+      hit = { at: Date.now(), rec: await lookupKey(this.db, keyId) };
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(keyId, hit);
     }

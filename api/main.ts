@@ -4,10 +4,10 @@ import { announceServerUrl, openDbOrExit } from '../sql/db.ts';
 import { migrate } from '../sql/migrate.ts';
 import { replayRecentBatches } from '../sql/replay.ts';
 import { buildApp } from './app.ts';
-import { ensureAdminKey, storeIsEmpty } from './bootstrap.ts';
+import { ensureAdminKey } from './bootstrap.ts';
+import { storeIsEmpty } from '../sql/account.ts';
 import { loadDemo } from './demo-loader.ts';
 import { ensureDashboardBuilt } from './dashboard-build.ts';
-import { schedulerFor } from './scheduler/scheduler.ts';
 
 /** `npm start`: migrate, make the admin key, load the demo on a fresh embedded store, serve. */
 async function main(): Promise<void> {
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const url = await app.listen({ port: cfg.port, host: cfg.host });
   if (db.mode === 'embedded') announceServerUrl(cfg.dataDir, url);
   // Export schedules run here unless SCHEDULER=0 (then another instance runs them); app.close() stops them.
-  if (cfg.scheduler) await schedulerFor(app).start({ baseUrl: url });
+  if (cfg.scheduler) await app.ctx.scheduler.start({ baseUrl: url });
   const lines = [
     '',
     `  Chat analytics is running at ${url}`,

@@ -7,7 +7,8 @@ import type {} from '@fastify/cookie';
 import { Type, type Static } from 'typebox';
 import type { Config } from '../core/config.ts';
 import { ApiError } from './errors.ts';
-import type { KeyRecord, KeyStore } from './keys.ts';
+import type { KeyStore } from './keys.ts';
+import type { KeyRecord } from '../sql/keys.ts';
 import type { QueryBudget } from '../sql/db.ts';
 
 /**

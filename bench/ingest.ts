@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.ts';
-import { importStream, openInput } from '../ingest/importer.ts';
+import { importStream, openInput } from '../tools/importer.ts';
 import { openDb } from '../sql/db.ts';
 import { migrate } from '../sql/migrate.ts';
 import { BENCH_ADMIN_KEY, BENCH_DIR, fleetFile, startServerProcess } from './util.ts';

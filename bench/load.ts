@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { importStream, openInput } from '../ingest/importer.ts';
+import { importStream, openInput } from '../tools/importer.ts';
 import { BENCH_ADMIN_KEY, BENCH_DIR, benchServer, writeNdjson } from './util.ts';
-import { generateFleet } from '../ingest/demo.ts';
+import { generateFleet } from '../tools/demo.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '30' }, connections: { type: 'string', default: '50' } } });
 const seconds = Number(values.seconds);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
-import { importStream, openInput } from '../ingest/importer.ts';
+import { importStream, openInput } from '../tools/importer.ts';
 import { BENCH_ADMIN_KEY, startServerProcess, type ServerProcess } from './util.ts';
 
 /**

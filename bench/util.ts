@@ -85,7 +85,7 @@ export async function writeNdjson(file: string, events: Iterable<Record<string, 
 export async function fleetFile(events = 10_000_000, accounts = 20): Promise<string> {
   const file = path.join(BENCH_DIR, `fleet-${events}-${accounts}.ndjson`);
   if (!fs.existsSync(file)) {
-    const { generateFleet } = await import('../ingest/demo.ts');
+    const { generateFleet } = await import('../tools/demo.ts');
     const t = performance.now();
     await writeNdjson(file, generateFleet({ seed: 1, accounts, totalEvents: events, from: new Date('2026-01-01T00:00:00+07:00'), to: new Date('2026-12-01T00:00:00+07:00') }));
     console.error(`generated ${file} in ${((performance.now() - t) / 1000).toFixed(1)} s`);

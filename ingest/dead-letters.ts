@@ -1,17 +1,5 @@
-import { Readable } from 'node:stream';
 import type { Db } from '../sql/db.ts';
-
-export interface DeadLetter {
-  request_id: string;
-  key_id: string;
-  account_id: string;
-  line: number;
-  event_id: string;
-  field: string;
-  message: string;
-  raw: string;
-  raw_bytes: number;
-}
+import { rejectedRow, writeRejected, type DeadLetter } from '../sql/rejected.ts';
 
 /** Rows per dead-letter insert, and characters of serialised rows (about 2-8 MB of memory). */
 export const DEAD_LETTER_ROWS = 10_000;
@@ -29,12 +17,9 @@ export class DeadLetterWriter {
 
   constructor(private db: Db) {}
 
-  /**
-   * Serialised at once: the JSON text is a fresh string, so a dead letter never pins the
-   * request chunk its raw text was sliced from (V8 slices share their parent string).
-   */
+  /** Serialised at once (rejectedRow says why). */
   add(r: DeadLetter): void {
-    const row = JSON.stringify({ ...r, received_at: Date.now() });
+    const row = rejectedRow(r);
     this.rows.push(row);
     this.chars += row.length;
   }
@@ -48,27 +33,13 @@ export class DeadLetterWriter {
     const rows = this.rows;
     this.rows = [];
     this.chars = 0;
-    await writeRows(this.db, rows);
+    await withRetries(() => writeRejected(this.db, rows));
   }
 
   /** Writes what is left (rows added while an earlier flush was running included). */
   async drain(): Promise<void> {
     while (this.rows.length) await this.flush();
   }
-}
-
-async function writeRows(db: Db, rows: string[]): Promise<void> {
-  const body = rows.join('\n');
-  await withRetries(() =>
-    db.write
-      .exec({
-        query: 'INSERT INTO rejected_events FORMAT JSONEachRow',
-        values: Readable.from([body]),
-        // Kept verbatim even when a line holds an invalid escape (a lone surrogate).
-        clickhouse_settings: { input_format_json_throw_on_bad_escape_sequence: 0 },
-      })
-      .then((r) => r.stream.resume()),
-  );
 }
 
 /** Retries a store write with backoff (0.2 s, 1 s, 3 s) before giving up; never drops silently. */

@@ -1,4 +1,5 @@
 import type { Db } from '../sql/db.ts';
+import { eachEventHash, storedEventIds } from '../sql/dedup.ts';
 import { Bloom } from './bloom.ts';
 
 /**
@@ -43,17 +44,7 @@ export class DedupIndex {
 
   /** Fills the filter from the store: 4 bytes an event cross the wire (CRC32, RowBinary). */
   async load(): Promise<number> {
-    const rs = await this.db.write.exec({ query: "SELECT CRC32(concat(account_id, '\\0', id)) FROM events FORMAT RowBinary" });
-    let rest: Buffer = Buffer.alloc(0);
-    let n = 0;
-    for await (const chunk of rs.stream as AsyncIterable<Buffer>) {
-      const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-      const whole = buf.length - (buf.length % 4);
-      for (let i = 0; i < whole; i += 4) this.bloom.add(buf.readUInt32LE(i));
-      n += whole / 4;
-      rest = buf.subarray(whole);
-    }
-    return n;
+    return eachEventHash(this.db, (h) => this.bloom.add(h));
   }
 
   /** A new, empty claim for a batch of the request `owner` (any object, one per request). */
@@ -99,10 +90,7 @@ export class DedupIndex {
   async stored(pairs: Array<{ account: string; id: string }>): Promise<Set<string>> {
     const accounts = [...new Set(pairs.map((p) => p.account))];
     const wanted = new Set(pairs.map((p) => `${p.account}\u0000${p.id}`));
-    const rows = await this.db.query<{ account_id: string; id: string }>(
-      'SELECT DISTINCT account_id, id FROM events WHERE account_id IN {accounts:Array(String)} AND id IN {ids:Array(String)}',
-      { accounts, ids: [...new Set(pairs.map((p) => p.id))] },
-    );
+    const rows = await storedEventIds(this.db, accounts, [...new Set(pairs.map((p) => p.id))]);
     const found = new Set<string>();
     for (const r of rows) {
       const k = `${r.account_id}\u0000${r.id}`;

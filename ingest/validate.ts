@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { EVENT_SCHEMAS, EVENT_TYPES, type EventType } from '../core/contract.ts';
+import { isTimeZone, TIME_ZONE_ERROR } from '../core/time.ts';
 
 /** Why one line was rejected: the field (null for the whole line) and a sentence. */
 export interface LineError {
@@ -90,21 +91,6 @@ export function checkTimestamp(s: string): string | null {
   return null;
 }
 
-const zoneCache = new Map<string, boolean>();
-export function isTimeZone(tz: string): boolean {
-  let ok = zoneCache.get(tz);
-  if (ok === undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      ok = tz.includes('/') || tz === 'UTC';
-    } catch {
-      ok = false;
-    }
-    if (zoneCache.size < 10_000) zoneCache.set(tz, ok);
-  }
-  return ok;
-}
-
 /** Validates one parsed line against the contract; null when it is a valid event. */
 export function validateEvent(v: unknown): LineError | null {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return { field: null, message: 'must be a JSON object' };
@@ -121,7 +107,7 @@ export function validateEvent(v: unknown): LineError | null {
     if (o.sender === 'agent' && o.agent_id === undefined) return { field: 'agent_id', message: 'is required when sender is agent' };
   }
   if (type === 'plan.changed' && o.timezone !== undefined && !isTimeZone(o.timezone as string)) {
-    return { field: 'timezone', message: 'must be an IANA time zone such as Asia/Jakarta' };
+    return { field: 'timezone', message: TIME_ZONE_ERROR };
   }
   return null;
 }

@@ -11,11 +11,8 @@ export async function accountTimezone(db: Db, account: string): Promise<string> 
   return rows[0]?.tz || DEFAULT_TIMEZONE;
 }
 
-/** First and last event of an account, or null for an account without events. */
-export async function accountSpan(db: Db, account: string): Promise<{ first: string; last: string } | null> {
-  const rows = await db.query<{ first: string; last: string }>(
-    'SELECT min(first_event_at) AS first, max(last_event_at) AS last FROM accounts WHERE account_id = {account:String} GROUP BY account_id',
-    { account },
-  );
-  return rows[0] ?? null;
+/** True when no event is stored yet (the first start, which loads the demo). */
+export async function storeIsEmpty(db: Db): Promise<boolean> {
+  const rows = await db.query<{ n: string }>('SELECT count() AS n FROM events');
+  return Number(rows[0].n) === 0;
 }

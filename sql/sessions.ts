@@ -1,4 +1,5 @@
 import { freeBudget, spend, type Db, type QueryBudget } from './db.ts';
+import { loadSql } from './load.ts';
 
 /**
  * The store side of dashboard sessions (table dashboard_sessions, migration 005): which
@@ -14,12 +15,8 @@ export interface SessionRow {
   expires_at: number;
 }
 
-const INSERT = `INSERT INTO dashboard_sessions (session_id, key_id, created_at, expires_at, revoked_at, version)
-  VALUES ({session_id:String}, {key_id:String}, fromUnixTimestamp64Milli({created_at:Int64}), fromUnixTimestamp64Milli({expires_at:Int64}),
-          if({revoked_at:Int64} = 0, NULL, fromUnixTimestamp64Milli({revoked_at:Int64})), {version:UInt64})`;
-
-const STATE = `SELECT key_id, revoked_at IS NULL AND expires_at > now64(3) AS live FROM dashboard_sessions FINAL
-  WHERE session_id = {session_id:String}`;
+const INSERT = loadSql(import.meta.url, 'sessions-write.sql');
+const STATE = loadSql(import.meta.url, 'sessions-state.sql');
 
 /** A session seen alive is believed for this long (ms) before the store is asked again. */
 const SEEN_CACHE_MS = 5_000;

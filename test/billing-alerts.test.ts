@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { alerterOf, sign } from '../api/alerts.ts';
+import { sign, verify } from '../core/webhooks.ts';
+import { saveAlert } from '../sql/alerts.ts';
 import { clockFrom } from '../core/clock.ts';
 import { SLOW, bearer, postNdjson, startServer, type TestServer } from './helpers.ts';
 
@@ -36,9 +37,9 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   s = await startServer({ WEBHOOK_ALLOW: '127.0.0.1' }, { clock });
-  const alerter = alerterOf(s.app.ctx)!;
-  // Short waits in tests; the defaults are 1 s debounce and 2 s doubling backoff.
-  Object.assign(alerter.options, { debounceMs: 10, backoffMs: 20, attempts: 3, timeoutMs: 2000 * SLOW });
+  const alerter = s.app.ctx.alerter;
+  // Short waits in tests; the defaults are 1 s debounce and retries after 1 s, 10 s, 60 s, 5 min.
+  Object.assign(alerter.options, { debounceMs: 10, backoffMs: [20, 40], timeoutMs: 2000 * SLOW });
 });
 afterAll(async () => {
   await s?.close();
@@ -66,7 +67,7 @@ const visitor = (account: string, agoMs: number) => ({
 async function send(events: object[]): Promise<void> {
   const r = await postNdjson(s.app, s.adminKey, events.map((e) => JSON.stringify(e)).join('\n'));
   expect(r.json()).toMatchObject({ accepted: events.length, rejected: 0 });
-  await alerterOf(s.app.ctx)!.idle();
+  await s.app.ctx.alerter.idle();
 }
 
 const put = (account: string, body: object) =>
@@ -97,6 +98,7 @@ describe('low-balance alerts', () => {
     const want = crypto.createHmac('sha256', secret).update(`${ts}.${hook.body}`).digest('hex');
     expect(hook.headers['webhook-signature']).toBe(`sha256=${want}`);
     expect(sign(secret, ts, hook.body)).toBe(want);
+    expect(verify(secret, hook.headers, hook.body, clock())).toBe(true);
     const payload = JSON.parse(hook.body);
     expect(payload).toMatchObject({ type: 'billing.low_balance', account_id: 'lowbal', balance: 800, threshold: 1000, currency: 'IDR' });
     expect(hook.headers['webhook-id']).toBe(payload.id);
@@ -125,11 +127,33 @@ describe('low-balance alerts', () => {
     await send([topup('lowfail', 1000, 10 * HOUR), visitor('lowfail', HOUR)]); // 400
     const tries = received.slice(before);
     expect(tries.map((r) => r.path)).toEqual(['/fail', '/fail', '/fail']);
-    // backoff 20 ms then 40 ms between the three attempts
+    // backoff 20 ms then 40 ms between the three attempts (a 500 is retried)
     expect(Date.now() - t0).toBeGreaterThanOrEqual(60);
     expect(new Set(tries.map((r) => r.headers['webhook-id'])).size).toBe(1);
     const [a] = (await alerts('lowfail')).alerts;
     expect(a).toMatchObject({ status: 'failed', attempts: 3, last_status: null, last_error: 'failed', delivered_at: null, balance: 400 });
+  });
+
+  test('a delivery a stop left pending is resumed from its attempt count, signed by the same scheme', async () => {
+    const set = await put('lowresume', { webhook_url: `${base}/hook` });
+    const secret = set.json().webhook_secret as string;
+    const created = clock() - HOUR;
+    const body = JSON.stringify({ type: 'billing.low_balance', id: 'alert-resume', account_id: 'lowresume', balance: 1, threshold: 2 });
+    await saveAlert(s.db, {
+      ...{ account_id: 'lowresume', id: 'alert-resume', created_ms: created, balance: 1, threshold: 2, webhook_url: `${base}/hook`, payload: body },
+      ...{ status: 'pending', attempts: 1, last_status: 0, last_error: 'failed', delivered_ms: 0 },
+    });
+    const before = received.length;
+    await s.app.ctx.alerter.resume();
+    await s.app.ctx.alerter.idle();
+    const tries = received.slice(before);
+    expect(tries).toHaveLength(1);
+    expect(tries[0].body).toBe(body);
+    expect(tries[0].headers['webhook-id']).toBe('alert-resume');
+    expect(verify(secret, tries[0].headers, tries[0].body, clock())).toBe(true);
+    const [a] = (await alerts('lowresume')).alerts;
+    expect(a).toMatchObject({ id: 'alert-resume', status: 'delivered', attempts: 2, last_status: 204, last_error: null, created_at: new Date(created).toISOString() });
+    expect(Date.parse(a.delivered_at)).toBeGreaterThanOrEqual(created);
   });
 
   test('without a webhook the crossing is still listed', async () => {

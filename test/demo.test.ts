@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import * as gen from '../ingest/demo.ts';
+import * as gen from '../tools/demo.ts';
 import { validateEvent } from '../ingest/validate.ts';
 
 type Ev = Record<string, any>;
@@ -274,7 +274,7 @@ describe('demo-co is realistic', () => {
 describe('demo-cli', () => {
   it('writes gzip NDJSON and a summary line', () => {
     const file = path.join(os.tmpdir(), `demo-cli-${process.pid}.ndjson.gz`);
-    const cli = path.join(import.meta.dirname, '../ingest/demo-cli.ts');
+    const cli = path.join(import.meta.dirname, '../tools/demo-cli.ts');
     const tsx = path.join(import.meta.dirname, '../node_modules/.bin/tsx');
     const r = spawnSync(tsx, [cli, '--events', '3000', '--accounts', '3', '--seed', '2', '--out', file], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);

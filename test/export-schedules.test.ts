@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { periodWindow } from '../api/export/period.ts';
 import { CronTimes } from '../api/scheduler/cron.ts';
 import { schedulerFor, type SchedulerOptions } from '../api/scheduler/scheduler.ts';
-import { getSchedule, newRunId, saveRun, type RunRow } from '../api/scheduler/store.ts';
+import { newRunId, saveRun, type RunRow } from '../sql/scheduler/runs.ts';
+import { getSchedule } from '../sql/scheduler/schedules.ts';
 import { clockFrom } from '../core/clock.ts';
+import { verify } from '../core/webhooks.ts';
 import { EXAMPLE_NDJSON, bearer, postNdjson, startServer, SLOW, type TestServer } from './helpers.ts';
 
 let s: TestServer;
@@ -188,11 +190,17 @@ describe('scheduled runs', () => {
       await schedulerFor(s.app).idle();
       expect(hook.got).toHaveLength(1);
       const { headers, body } = hook.got[0];
-      const expected = 'sha256=' + crypto.createHmac('sha256', c.webhook_secret).update(body).digest('hex');
-      expect(headers['x-signature']).toBe(expected);
-      expect(Math.abs(Number(headers['x-timestamp']) * 1000 - clock())).toBeLessThan(60_000);
+      // the one webhook scheme (core/webhooks.ts): HMAC-SHA256(secret, "<Webhook-Timestamp>.<raw body>")
+      const ts = headers['webhook-timestamp'] as string;
+      const expected = 'sha256=' + crypto.createHmac('sha256', c.webhook_secret).update(`${ts}.${body}`).digest('hex');
+      expect(headers['webhook-signature']).toBe(expected);
+      expect(verify(c.webhook_secret, headers, body, clock())).toBe(true);
+      expect(Math.abs(Number(ts) * 1000 - clock())).toBeLessThan(60_000);
+      expect(headers['webhook-id']).toBe(started.id);
+      expect(headers['x-signature']).toBeUndefined();
       expect(headers['content-type']).toBe('application/json');
       const payload = JSON.parse(body);
+      expect(payload.sent_at).toBe(new Date(Number(ts) * 1000).toISOString());
       expect(payload.run.status, payload.run.error).toBe('succeeded');
       expect(payload).toMatchObject({ event: 'export.succeeded', account: 'demo', schedule_id: c.id, attempt: 1, run: { id: started.id, status: 'succeeded', report: 'billing' } });
       expect(payload.download_url).toBe(`http://reports.example.test${BASE}/exports/${started.id}/download`);
@@ -210,6 +218,9 @@ describe('scheduled runs', () => {
       await call('POST', `/schedules/${c.id}/run`);
       await schedulerFor(s.app).idle();
       expect(hook.got.map((g) => JSON.parse(g.body).attempt)).toEqual([1, 2, 3]);
+      // one event: the same Webhook-Id on every attempt, each attempt signed with its own timestamp
+      expect(new Set(hook.got.map((g) => g.headers['webhook-id'])).size).toBe(1);
+      for (const g of hook.got) expect(verify(c.webhook_secret, g.headers, g.body, clock())).toBe(true);
       const [run] = await runsOf(c.id);
       expect(run.status).toBe('succeeded');
       expect(run.webhook).toEqual({ status: 'failed', attempts: 3, error: 'failed' });

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { schedulerFor, type SchedulerOptions } from '../api/scheduler/scheduler.ts';
-import { getSchedule, newRunId, saveRun, type RunRow } from '../api/scheduler/store.ts';
+import { newRunId, saveRun, type RunRow } from '../sql/scheduler/runs.ts';
+import { getSchedule } from '../sql/scheduler/schedules.ts';
 import { clockFrom } from '../core/clock.ts';
 import { processIdentity } from '../core/process.ts';
 import { bearer, startServer, SLOW, type TestServer } from './helpers.ts';
@@ -192,7 +193,7 @@ describe('webhooks a stop cut', () => {
       expect(got).toHaveLength(2);
       const { headers, body } = got[1];
       const secret = (await getSchedule(s.db, 'demo', c.id))!.webhook_secret;
-      expect(headers['x-signature']).toBe('sha256=' + crypto.createHmac('sha256', secret).update(body).digest('hex'));
+      expect(headers['webhook-signature']).toBe('sha256=' + crypto.createHmac('sha256', secret).update(`${headers['webhook-timestamp']}.${body}`).digest('hex'));
       expect(JSON.parse(body)).toMatchObject({ event: 'export.succeeded', attempt: 2, run: { id: started.json().id, status: 'succeeded' } });
     } finally {
       await new Promise((r) => server.close(r));

@@ -32,17 +32,17 @@ const countDemo = async (url: string) => {
 describe('the server process', () => {
   test('the importer streams the worked example: 42 accepted, 2 duplicates; again: 44 duplicates; exit code 0', async () => {
     const env = { CHAT_API_URL: server.url, CHAT_API_KEY: BENCH_ADMIN_KEY };
-    const first = await tsx('ingest/import-cli.ts', [EXAMPLE_NDJSON], env);
+    const first = await tsx('tools/import-cli.ts', [EXAMPLE_NDJSON], env);
     expect(first.stdout).toContain('accepted 42, duplicates 2, rejected 0');
     expect(first.code).toBe(0);
-    const again = await tsx('ingest/import-cli.ts', [EXAMPLE_NDJSON], env);
+    const again = await tsx('tools/import-cli.ts', [EXAMPLE_NDJSON], env);
     expect(again.stdout).toContain('accepted 0, duplicates 44, rejected 0');
   });
 
   test('the importer exits non-zero and names the file line of a rejected event', async () => {
     const file = path.join(dataDir, 'mixed.ndjson');
     fs.writeFileSync(file, ['{"id":"i1","type":"room.assigned","account_id":"imp","occurred_at":"2026-10-01T00:00:00Z","room_id":"r","agent_id":"a"}', '', '{"id":"i2","type":"nope"}'].join('\n'));
-    const r = await tsx('ingest/import-cli.ts', [file, '--batch', '1'], { CHAT_API_URL: server.url, CHAT_API_KEY: BENCH_ADMIN_KEY });
+    const r = await tsx('tools/import-cli.ts', [file, '--batch', '1'], { CHAT_API_URL: server.url, CHAT_API_KEY: BENCH_ADMIN_KEY });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('accepted 1, duplicates 0, rejected 1');
     expect(r.stdout).toContain('line 3 (id i2): type must be one of');
@@ -56,7 +56,7 @@ describe('the server process', () => {
   });
 
   test('npm run key creates an account key through the running server', async () => {
-    const r = await tsx('api/key-cli.ts', ['create', '--account', 'ACME'], { CHAT_API_URL: server.url, CHAT_API_KEY: BENCH_ADMIN_KEY });
+    const r = await tsx('tools/key-cli.ts', ['create', '--account', 'ACME'], { CHAT_API_URL: server.url, CHAT_API_KEY: BENCH_ADMIN_KEY });
     expect(r.code).toBe(0);
     const key = JSON.parse(r.stdout).key as string;
     const own = await fetch(`${server.url}/api/v1/accounts/ACME/settings`, { headers: { authorization: `Bearer ${key}` } });
@@ -77,7 +77,7 @@ describe('the server process', () => {
     // The same lines again: every one is found stored.
     const again = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${BENCH_ADMIN_KEY}` }, body: lines });
     expect(await again.json()).toMatchObject({ accepted: 0, duplicates: 5000 });
-    const ex = await tsx('ingest/import-cli.ts', [EXAMPLE_NDJSON], { CHAT_API_URL: server.url, CHAT_API_KEY: BENCH_ADMIN_KEY });
+    const ex = await tsx('tools/import-cli.ts', [EXAMPLE_NDJSON], { CHAT_API_URL: server.url, CHAT_API_KEY: BENCH_ADMIN_KEY });
     expect(ex.stdout).toContain('accepted 0, duplicates 44');
     expect(await countDemo(server.url)).toBeLessThan(500);
   });

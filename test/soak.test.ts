@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { generateFleet } from '../ingest/demo.ts';
+import { generateFleet } from '../tools/demo.ts';
 import { runSoak } from '../bench/soak-lib.ts';
 import { writeNdjson } from '../bench/util.ts';
 

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { conversations, ledger, statement, visitors, type Conversation, type LedgerRow, type StatementMonth, type Visitor } from '../../sql/billing/index.ts';
-import { addMonths, monthStart } from '../../sql/billing/time.ts';
+import { addMonths, monthStart } from '../../core/time.ts';
 import { accountTimezone } from '../../sql/account.ts';
 import { aboutHead, FORMAT_NOTES, type BuildResult, type ReportInput } from './report.ts';
 import { col, StreamingWorkbook, writeAbout, type Kind } from './sheet.ts';
@@ -64,7 +64,7 @@ export async function buildBilling(input: ReportInput, out: Writable): Promise<B
   const { db, account } = input;
   const tz = await accountTimezone(db, account);
   const month = input.month!;
-  const [st, led] = await Promise.all([statement(db, account, month, month), ledger(db, account, monthStart(month, tz), monthStart(addMonths(month, 1), tz), 'day')]);
+  const [st, led] = await Promise.all([statement(db, account, month, month), ledger(db, account, monthStart(tz, month), monthStart(tz, addMonths(month, 1)), 'day')]);
   const m = st.months[0];
   // The workbook's dates are in the account's zone: billing months are cut in it.
   const book = new StreamingWorkbook(out, tz, input.workbook);

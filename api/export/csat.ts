@@ -1,7 +1,6 @@
 import type { Writable } from 'node:stream';
-import type { CsatResponse } from '../../sql/metrics/csat-responses.ts';
+import { streamCsatResponses, type CsatResponse } from '../../sql/metrics/csat-responses.ts';
 import { CsvTable } from './csv.ts';
-import { accountRooms, queryFacts, SORTED_ROOMS_MAX, type FactRows } from './facts.ts';
 import { aboutHead, FORMAT_NOTES, METRIC_DEFINITIONS, type BuildResult, type ReportInput } from './report.ts';
 import { col, StreamingWorkbook, writeAbout, type Column } from './sheet.ts';
 
@@ -16,27 +15,8 @@ export const CSAT_COLUMNS: Array<Column<CsatResponse>> = [
   col('Contact', 'text', (r) => r.contact_id, 20),
 ];
 
-/** A row of csat.sql (its SELECT order) as the API's CsatResponse. */
-function toResponse(a: unknown[]): CsatResponse {
-  return {
-    room_id: String(a[0]),
-    submitted_at: Number(a[1]),
-    score: Number(a[2]),
-    comment: (a[3] as string) || null,
-    agent_id: (a[4] as string) || null,
-    channel: (a[5] as string) || null,
-    contact_id: (a[6] as string) || null,
-  };
-}
-
-async function* responses(rows: FactRows): AsyncGenerator<CsatResponse> {
-  for await (const a of rows) yield toResponse(a);
-}
-
-async function open(input: ReportInput): Promise<{ rows: FactRows; sorted: boolean }> {
-  const sorted = (await accountRooms(input.db, input.account)) <= 4 * SORTED_ROOMS_MAX;
-  return { rows: await queryFacts(input.db, 'csat.sql', input.filters, sorted ? 'at_ms, room_id' : 'room_id'), sorted };
-}
+/** Opens the query before anything is written, so a failure is an error answer, not a broken file. */
+const open = (input: ReportInput) => streamCsatResponses(input.db, input.filters);
 
 /** Every CSAT answer of the period (the latest of each room, as the CSAT numbers count them), with a small score summary. */
 export async function buildCsat(input: ReportInput, out: Writable): Promise<BuildResult> {
@@ -45,7 +25,7 @@ export async function buildCsat(input: ReportInput, out: Writable): Promise<Buil
     const book = new StreamingWorkbook(out, input.filters.tz, input.workbook);
     const table = book.table('Responses', CSAT_COLUMNS);
     const scores = [0, 0, 0, 0, 0];
-    for await (const r of responses(rows)) {
+    for await (const r of rows) {
       if (r.score >= 1 && r.score <= 5) scores[r.score - 1]++;
       await table.add(r);
     }
@@ -78,7 +58,7 @@ export async function csatCsv(input: ReportInput, out: Writable): Promise<BuildR
   const { rows } = await open(input);
   try {
     const table = new CsvTable(out, CSAT_COLUMNS, input.filters.tz);
-    await table.addAll(responses(rows));
+    await table.addAll(rows);
     return { rows: await table.finish(), sheets: [] };
   } finally {
     rows.close();

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Column, Kind } from './sheet.ts';
-import { isoLocal, isoDate } from './tz.ts';
+import { isoLocal, dateIn } from '../../core/time.ts';
 
 /**
  * CSV of the same table as a sheet (same columns, same rows), for tools that do not read
@@ -25,7 +25,7 @@ export function csvCell(kind: Kind, v: unknown, tz: string): string {
     case 'datetime':
       return isoLocal(tz, typeof v === 'number' ? v : Date.parse(String(v)), true);
     case 'date':
-      return isoDate(tz, typeof v === 'number' ? v : Date.parse(String(v)));
+      return dateIn(tz, typeof v === 'number' ? v : Date.parse(String(v)));
     case 'bool':
       return v ? 'TRUE' : 'FALSE';
     case 'text':

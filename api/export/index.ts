@@ -4,7 +4,7 @@ import { buildCsat, csatCsv } from './csat.ts';
 import { buildOverview } from './overview.ts';
 import { buildRooms, roomsCsv } from './rooms.ts';
 import { CSV_REPORTS, type BuildResult, type Builder, type Format, type Report, type ReportInput } from './report.ts';
-import { isoDate } from './tz.ts';
+import { dateIn } from '../../core/time.ts';
 
 export { REPORTS, CSV_REPORTS, type Report, type Format, type ReportInput, type BuildResult } from './report.ts';
 
@@ -23,7 +23,7 @@ export async function buildReport(report: Report, format: Format, input: ReportI
 /** The file name people see: account, report and the dates it covers (the last day included), e.g. demo-rooms-2026-10-01-to-2026-10-31.xlsx. */
 export function exportFileName(report: Report, format: Format, input: Pick<ReportInput, 'account' | 'filters' | 'month'>): string {
   const f = input.filters;
-  const span = report === 'billing' && input.month ? input.month : `${isoDate(f.tz, f.from)}-to-${isoDate(f.tz, Math.max(f.from, f.to - 1))}`;
+  const span = report === 'billing' && input.month ? input.month : `${dateIn(f.tz, f.from)}-to-${dateIn(f.tz, Math.max(f.from, f.to - 1))}`;
   return `${input.account}-${report}-${span}.${format}`;
 }
 

@@ -3,7 +3,7 @@ import { CHANNELS } from '../../sql/metrics/types.ts';
 import { emptySummary, summaryBy, summaryRows, summaryWithPrevious, type Summary } from '../../sql/metrics/summary.ts';
 import { aboutHead, FORMAT_NOTES, METRIC_DEFINITIONS, type BuildResult, type ReportInput } from './report.ts';
 import { col, StreamingWorkbook, writeAbout, type Column, type Kind } from './sheet.ts';
-import { isoDate, localDate, localMidnight } from './tz.ts';
+import { dateIn, localTime, fromLocal } from '../../core/time.ts';
 
 /** One KPI line of the Summary sheet: its label, kind and how to read it from a Summary. */
 interface Kpi {
@@ -59,10 +59,10 @@ function metricColumns<R>(get: (r: R) => Summary): Array<Column<R>> {
 
 /** Local midnights of every day that [from, to) touches. */
 function daysOf(tz: string, from: number, to: number): number[] {
-  const { y, m, d } = localDate(tz, from);
+  const { y, m, d } = localTime(tz, from);
   const out: number[] = [];
   for (let i = 0; ; i++) {
-    const t = localMidnight(tz, y, m, d + i);
+    const t = fromLocal(tz, y, m, d + i);
     if (t >= to) break;
     out.push(t);
   }
@@ -84,7 +84,7 @@ export async function buildOverview(input: ReportInput, out: Writable): Promise<
     summaryBy(db, f, 'agent'),
   ]);
   const book = new StreamingWorkbook(out, tz, input.workbook);
-  const span = (from: number, to: number) => `${isoDate(tz, from)} to ${isoDate(tz, to - 1)}`;
+  const span = (from: number, to: number) => `${dateIn(tz, from)} to ${dateIn(tz, to - 1)}`;
 
   const summary = book.table<Kpi>('Summary', [
     col('Metric', 'text', (k) => k.label, 42),

@@ -1,8 +1,8 @@
-import { localDate, localMidnight, wallClock } from './tz.ts';
+import { localTime, fromLocal, wallClock } from '../../core/time.ts';
 
-/** The periods a schedule can export, each relative to the moment the run is for. */
-export const PERIODS = ['yesterday', 'last_7_days', 'last_week', 'last_month', 'month_to_date'] as const;
-export type Period = (typeof PERIODS)[number];
+import { PERIODS, type Period } from '../../core/wire/exports.ts';
+
+export { PERIODS, type Period };
 
 /** A half-open window [from, to), unix ms. */
 export interface Window {
@@ -20,26 +20,20 @@ export interface Window {
  * - month_to_date: from the 1st of `at`'s month up to `at` itself.
  */
 export function periodWindow(period: Period, tz: string, at: number): Window {
-  const { y, m, d } = localDate(tz, at);
+  const { y, m, d } = localTime(tz, at);
   switch (period) {
     case 'yesterday':
-      return { from: localMidnight(tz, y, m, d - 1), to: localMidnight(tz, y, m, d) };
+      return { from: fromLocal(tz, y, m, d - 1), to: fromLocal(tz, y, m, d) };
     case 'last_7_days':
-      return { from: localMidnight(tz, y, m, d - 7), to: localMidnight(tz, y, m, d) };
+      return { from: fromLocal(tz, y, m, d - 7), to: fromLocal(tz, y, m, d) };
     case 'last_week': {
       const isoDow = ((wallClock(tz, at).getUTCDay() + 6) % 7) + 1; // 1 = Monday
       const monday = d - (isoDow - 1);
-      return { from: localMidnight(tz, y, m, monday - 7), to: localMidnight(tz, y, m, monday) };
+      return { from: fromLocal(tz, y, m, monday - 7), to: fromLocal(tz, y, m, monday) };
     }
     case 'last_month':
-      return { from: localMidnight(tz, y, m - 1, 1), to: localMidnight(tz, y, m, 1) };
+      return { from: fromLocal(tz, y, m - 1, 1), to: fromLocal(tz, y, m, 1) };
     case 'month_to_date':
-      return { from: localMidnight(tz, y, m, 1), to: at };
+      return { from: fromLocal(tz, y, m, 1), to: at };
   }
-}
-
-/** "YYYY-MM" of the calendar month holding instant `ms` in the zone (the billing report's month). */
-export function monthOf(tz: string, ms: number): string {
-  const { y, m } = localDate(tz, ms);
-  return `${y}-${String(m).padStart(2, '0')}`;
 }

@@ -2,13 +2,11 @@ import type { Writable } from 'node:stream';
 import type { Db } from '../../sql/db.ts';
 import type { MetricFilters } from '../../sql/metrics/types.ts';
 import type { AboutLine, WorkbookOptions } from './sheet.ts';
-import { isoLocal, offsetLabel } from './tz.ts';
+import { isoLocal, offsetLabel } from '../../core/time.ts';
 
-export const REPORTS = ['overview', 'csat', 'rooms', 'billing'] as const;
-export type Report = (typeof REPORTS)[number];
-/** Reports that also come out as CSV (one flat table each). */
-export const CSV_REPORTS: readonly Report[] = ['csat', 'rooms'];
-export type Format = 'xlsx' | 'csv';
+import { CSV_REPORTS, REPORTS, type Format, type Report } from '../../core/wire/exports.ts';
+
+export { CSV_REPORTS, REPORTS, type Format, type Report };
 
 /** Everything a builder needs: the same filters the API takes, already checked. */
 export interface ReportInput {

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
-import type { RoomRow } from '../../sql/metrics/rooms.ts';
+import { streamRooms, type RoomRow } from '../../sql/metrics/rooms.ts';
+import { SORTED_ROOMS_MAX } from '../../sql/metrics/stream.ts';
 import { CsvTable } from './csv.ts';
-import { accountRooms, queryFacts, SORTED_ROOMS_MAX, type FactRows } from './facts.ts';
 import { aboutHead, FORMAT_NOTES, METRIC_DEFINITIONS, type BuildResult, type ReportInput } from './report.ts';
 import { col, StreamingWorkbook, writeAbout, type Column } from './sheet.ts';
 
@@ -21,36 +21,8 @@ export const ROOM_COLUMNS: Array<Column<RoomRow>> = [
   col('CSAT comment', 'text', (r) => r.csat_comment, 48),
 ];
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-/** A row of rooms.sql (its SELECT order) as the drill-down's RoomRow. */
-function toRoom(a: unknown[]): RoomRow {
-  const score = Number(a[10] ?? 0);
-  return {
-    room_id: String(a[0]),
-    started_at: Number(a[1]),
-    channel: (a[2] as string) || null,
-    contact_id: (a[3] as string) || null,
-    origin: String(a[4]),
-    agent_id: (a[5] as string) || null,
-    first_assigned_at: num(a[6]),
-    first_response_s: a[7] === null ? null : Number(a[7]) / 1000,
-    resolved_at: num(a[8]),
-    response_s: a[9] === null ? null : Number(a[9]) / 1000,
-    csat_score: score || null,
-    csat_comment: score ? String(a[11] ?? '') : null,
-  };
-}
-
-async function* rooms(rows: FactRows): AsyncGenerator<RoomRow> {
-  for await (const a of rows) yield toRoom(a);
-}
-
 /** Opens the query before anything is written, so a failure is an error answer, not a broken file. */
-async function open(input: ReportInput): Promise<{ rows: FactRows; sorted: boolean }> {
-  const sorted = (await accountRooms(input.db, input.account)) <= SORTED_ROOMS_MAX;
-  return { rows: await queryFacts(input.db, 'rooms.sql', input.filters, sorted ? 'start_at, room_id' : 'room_id'), sorted };
-}
+const open = (input: ReportInput) => streamRooms(input.db, input.filters);
 
 const orderNote = (sorted: boolean) =>
   sorted
@@ -63,7 +35,7 @@ export async function buildRooms(input: ReportInput, out: Writable): Promise<Bui
   try {
     const book = new StreamingWorkbook(out, input.filters.tz, input.workbook);
     const table = book.table('Rooms', ROOM_COLUMNS);
-    await table.addAll(rooms(rows));
+    await table.addAll(rows);
     const n = table.finish();
     writeAbout(book, [
       ...aboutHead(input, 'Rooms: one row per room started in the period', `the same room facts and filters as GET /api/v1/accounts/${input.account}/rooms, all pages`),
@@ -91,7 +63,7 @@ export async function roomsCsv(input: ReportInput, out: Writable): Promise<Build
   const { rows } = await open(input);
   try {
     const table = new CsvTable(out, ROOM_COLUMNS, input.filters.tz);
-    await table.addAll(rooms(rows));
+    await table.addAll(rows);
     return { rows: await table.finish(), sheets: [] };
   } finally {
     rows.close();

@@ -1,5 +1,15 @@
-import type { Kind } from './sheet.ts';
-import { zoneOffsetMs } from './tz.ts';
+import { offsetAt } from '../../core/time.ts';
+
+/**
+ * How a column's values are written:
+ * - text, int (count, `#,##0`), rupiah (whole rupiah, `#,##0`), score (`0.00`), number (`#,##0.###`);
+ * - duration: seconds in, Excel days out (seconds / 86400), shown `[h]:mm:ss` (ms kept in the value);
+ * - percent: 0-100 in (as the API gives it), a fraction out, shown `0.0%`;
+ * - datetime / date: unix ms in, written as the account's wall clock (Excel has no zones), `yyyy-mm-dd hh:mm:ss` / `yyyy-mm-dd`;
+ * - bool: TRUE / FALSE.
+ * null and undefined leave the cell empty (an average over nothing is not zero).
+ */
+export type Kind = 'text' | 'int' | 'rupiah' | 'score' | 'number' | 'duration' | 'percent' | 'datetime' | 'date' | 'bool';
 
 /**
  * The XML of one worksheet row, written directly instead of through exceljs's Row and
@@ -39,7 +49,7 @@ export function cellXml(ref: string, style: number, kind: Kind, v: unknown, tz: 
     case 'date': {
       const ms = typeof v === 'number' ? v : Date.parse(String(v));
       if (!Number.isFinite(ms)) return '';
-      return `<c r="${ref}" s="${style}"><v>${EXCEL_EPOCH_DAYS + (ms + zoneOffsetMs(tz, ms)) / DAY_MS}</v></c>`;
+      return `<c r="${ref}" s="${style}"><v>${EXCEL_EPOCH_DAYS + (ms + offsetAt(tz, ms)) / DAY_MS}</v></c>`;
     }
     default: {
       const n = Number(v);

@@ -1,7 +1,12 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { cellXml, columnLetter } from './row-xml.ts';
-import { wallClock } from './tz.ts';
+import { BACKLOG_BYTES, onceDrained, queueLength, sheetQueue } from './backpressure.ts';
+import { cellXml, columnLetter, type Kind } from './row-xml.ts';
+
+export type { Kind };
+export { writeAbout, type AboutLine } from './about.ts';
+import { wallClock } from '../../core/time.ts';
+import { tuning } from '../../core/config.ts';
 
 /**
  * What every sheet of every workbook shares: a bold, filled, frozen header row with an
@@ -12,19 +17,6 @@ import { wallClock } from './tz.ts';
 /** Excel's last row (1,048,576); a table that would pass it continues on a next sheet. */
 export const EXCEL_MAX_ROWS = 1_048_576;
 
-/** zlib level of the xlsx zip: 1 compresses a big sheet ~3x faster than the default 6, for a file ~1.3x bigger. */
-const ZIP_LEVEL = Number(process.env.ZIP_LEVEL ?? 1);
-
-/**
- * How a column's values are written:
- * - text, int (count, `#,##0`), rupiah (whole rupiah, `#,##0`), score (`0.00`), number (`#,##0.###`);
- * - duration: seconds in, Excel days out (seconds / 86400), shown `[h]:mm:ss` (ms kept in the value);
- * - percent: 0-100 in (as the API gives it), a fraction out, shown `0.0%`;
- * - datetime / date: unix ms in, written as the account's wall clock (Excel has no zones), `yyyy-mm-dd hh:mm:ss` / `yyyy-mm-dd`;
- * - bool: TRUE / FALSE.
- * null and undefined leave the cell empty (an average over nothing is not zero).
- */
-export type Kind = 'text' | 'int' | 'rupiah' | 'score' | 'number' | 'duration' | 'percent' | 'datetime' | 'date' | 'bool';
 
 export const NUM_FMT: Record<Kind, string | undefined> = {
   text: undefined,
@@ -122,7 +114,7 @@ export class StreamingWorkbook {
     opts: WorkbookOptions = {},
   ) {
     this.maxRows = opts.maxRowsPerSheet ?? EXCEL_MAX_ROWS;
-    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false, zip: { zlib: { level: ZIP_LEVEL } } } as unknown as ExcelJS.stream.xlsx.WorkbookStreamWriterOptions);
+    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false, zip: { zlib: { level: tuning().zipLevel } } } as unknown as ExcelJS.stream.xlsx.WorkbookStreamWriterOptions);
     this.wb.creator = 'Chat analytics';
     this.wb.created = new Date();
   }
@@ -164,38 +156,6 @@ export class StreamingWorkbook {
 
 /** Rows between two backpressure checks: a few hundred KB of XML at most. */
 const DRAIN_EVERY = 256;
-/** XML allowed to wait for the compressor, bytes. */
-const BACKLOG_BYTES = 4 * 1024 * 1024;
-
-/** A writable exceljs and archiver share: what the zip has not yet taken of a sheet's XML. */
-type Queue = NodeJS.EventEmitter & { writableLength?: number; _writableState?: { length?: number }; destroyed?: boolean };
-
-/**
- * The stream a streaming sheet writes into: the sheet's exceljs StreamBuf pipes into a
- * stream of archiver's (readable-stream), whose write queue is what grows. Internal
- * shapes, read defensively: unknown shapes give null (and only the destination is watched).
- */
-function sheetQueue(sheet: ExcelJS.Worksheet | null): Queue | null {
-  const pipes = (sheet as unknown as { stream?: { pipes?: unknown[] } } | null)?.stream?.pipes;
-  return Array.isArray(pipes) && pipes.length === 1 && typeof (pipes[0] as Queue).once === 'function' ? (pipes[0] as Queue) : null;
-}
-
-const queueLength = (q: Queue): number => q._writableState?.length ?? q.writableLength ?? 0;
-
-/** Resolves on the stream's next 'drain' (its queue emptied), or when it closes or fails. */
-function onceDrained(s: Queue | Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      s.off('drain', done);
-      s.off('close', done);
-      s.off('error', done);
-      resolve();
-    };
-    s.once('drain', done);
-    s.once('close', done);
-    s.once('error', done);
-  });
-}
 
 /** One table: a header row and its data rows, continued on "Name (2)", ... past the sheet's row limit. */
 export class Table<R> {
@@ -293,35 +253,4 @@ export class Table<R> {
     this.close();
     return this.rows;
   }
-}
-
-/** One line of the About sheet: a label and its value, or a section heading (a label alone). */
-export type AboutLine = [label: string, value: string | number | null] | [heading: string];
-
-/**
- * The About sheet: who and what the workbook is about, how it was made, and the
- * definitions behind its numbers, in plain words, so it can travel without the API docs.
- */
-export function writeAbout(book: StreamingWorkbook, lines: AboutLine[]): void {
-  const ws = book.wb.addWorksheet(book.uniqueName('About'));
-  ws.columns = [{ width: 28 }, { width: 110 }];
-  const title = ws.addRow(['About this workbook']);
-  title.font = { bold: true, size: 14 };
-  title.commit();
-  ws.addRow([]).commit();
-  for (const line of lines) {
-    if (line.length === 1) {
-      ws.addRow([]).commit();
-      const h = ws.addRow([line[0]]);
-      h.getCell(1).font = { bold: true, size: 12 };
-      h.commit();
-      continue;
-    }
-    const row = ws.addRow([line[0], line[1] ?? '']);
-    row.getCell(1).font = { bold: true };
-    row.getCell(1).alignment = { vertical: 'top' };
-    row.getCell(2).alignment = { wrapText: true, vertical: 'top' };
-    row.commit();
-  }
-  ws.commit();
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ACCOUNT_ID } from '../../core/contract.ts';
+import { accountChecksum, storeChecksum } from '../../sql/admin.ts';
 import { requireAdmin } from '../auth.ts';
 import { errors, ref } from './openapi-schemas.ts';
 
@@ -21,10 +22,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
         errorResponses: errors([401, 403, 429, 500], { 403: 'Needs an admin key' }),
       },
     },
-    async () => {
-      const [r] = await app.ctx.db.query<{ events: string; distinct: string }>('SELECT count() AS events, uniqExact(account_id, id) AS distinct FROM events');
-      return { events: Number(r.events), distinct: Number(r.distinct) };
-    },
+    async () => storeChecksum(app.ctx.db),
   );
   app.get(
     '/admin/accounts/:account/checksum',
@@ -37,12 +35,6 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
         errorResponses: errors([400, 401, 403, 429, 500], { 403: 'Needs an admin key' }),
       },
     },
-    async (req) => {
-      const [r] = await app.ctx.db.query<{ events: string; crc32_sum: string }>(
-        'SELECT count() AS events, toString(sum(CRC32(id))) AS crc32_sum FROM (SELECT DISTINCT id FROM events WHERE account_id = {account:String})',
-        { account: (req.params as { account: string }).account },
-      );
-      return { events: Number(r.events), crc32_sum: r.crc32_sum };
-    },
+    async (req) => accountChecksum(app.ctx.db, (req.params as { account: string }).account),
   );
 }

@@ -1,24 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { badRequest } from '../errors.ts';
-import { alerterFor } from '../alerts.ts';
 import { RFC3339 } from '../../core/contract.ts';
 import { accountTimezone } from '../../sql/account.ts';
 import { balance, conversations, ledger, statement, usage, visitors } from '../../sql/billing/index.ts';
 import { ledgerBuckets, MAX_LEDGER_BUCKETS, type Interval } from '../../sql/billing/ledger.ts';
-import { dateStart, monthDiff } from '../../sql/billing/time.ts';
+import { dateStart, monthDiff } from '../../core/time.ts';
 import {
   AlertsSchema,
   BalanceSchema,
-  BillingParams,
   ConversationsSchema,
   LedgerSchema,
   Month,
   StatementSchema,
   UsageSchema,
   VisitorsSchema,
-} from './billing-schemas.ts';
+} from '../../core/wire/billing.ts';
 import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
+import { AccountParams } from './params.ts';
 
 /** Longest statement, months. */
 const MAX_STATEMENT_MONTHS = 120;
@@ -34,7 +33,7 @@ const schema = (summary: string, description: string, querystring: object, respo
   summary,
   description,
   tags: ['billing'],
-  params: BillingParams,
+  params: AccountParams,
   querystring: Type.Object(querystring as never),
   response: { 200: ref(response as TSchema) },
   errorResponses: errors(ACCOUNT),
@@ -49,14 +48,7 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
   const db = app.ctx.db;
   const account = (req: { params: unknown }) => (req.params as { account: string }).account;
 
-  const { alerter, created } = alerterFor(app.ctx, app.log);
-  if (created) {
-    app.ctx.ingestor.onStored((accounts) => alerter.touched(accounts));
-    app.addHook('onReady', async () => {
-      alerter.resume().catch((err) => app.log.error({ err }, 'resuming webhook deliveries failed'));
-    });
-    app.addHook('onClose', async () => alerter.close());
-  }
+  const alerter = app.ctx.alerter;
 
   app.get(
     '/billing/usage',
@@ -173,7 +165,7 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: schema(
         'Low-balance alerts, newest first',
-        'An alert is recorded once each time the balance falls below settings.low_balance_threshold, and POSTed to settings.webhook_url signed with HMAC-SHA256 (headers Webhook-Id, Webhook-Timestamp, Webhook-Signature: sha256=hex of HMAC(webhook_secret, "<timestamp>.<body>")), retried with exponential backoff.',
+        'An alert is recorded once each time the balance falls below settings.low_balance_threshold, and POSTed to settings.webhook_url signed with HMAC-SHA256 (headers Webhook-Id, Webhook-Timestamp, Webhook-Signature: sha256=hex of HMAC(webhook_secret, "<timestamp>.<body>")), the scheme of every webhook; 408, 429, 5xx and no answer are retried after 1 s, 10 s, 60 s and 5 min.',
         { limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) },
         AlertsSchema,
       ),
@@ -189,7 +181,7 @@ const INSTANT_RE = new RegExp(RFC3339);
 function parseBound(field: string, v: string, tz: string): number {
   if (DATE_RE.test(v)) {
     if (!validDate(v)) throw badRequest(field, 'is not a calendar date');
-    return dateStart(v, tz);
+    return dateStart(tz, v);
   }
   return parseInstant(field, v);
 }

@@ -5,8 +5,9 @@ import { FilterQuery, parseFilters, period, type FilterInput } from '../filters.
 import { rfc3339In } from '../../core/time.ts';
 import { listCsatResponses } from '../../sql/metrics/csat-responses.ts';
 import { BadCursorError } from '../../sql/metrics/rooms.ts';
-import { AccountParams, CsatResponsesResponse, PageQuery } from './metrics-schemas.ts';
+import { CsatResponsesResponse, PageQuery } from '../../core/wire/metrics.ts';
 import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
+import { AccountParams } from './params.ts';
 
 const CsatQuery = {
   ...FilterQuery,

@@ -4,21 +4,21 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { accountTimezone } from '../../sql/account.ts';
-import { monthIn } from '../../sql/billing/time.ts';
+import { monthIn } from '../../core/time.ts';
 import { ApiError } from '../errors.ts';
 import { FilterQuery, parseFilters, type FilterInput } from '../filters.ts';
 import { buildReport, CONTENT_TYPE, CSV_REPORTS, exportFileName, offersFormat, REPORTS, type Format, type Report, type ReportInput } from '../export/index.ts';
 import { runDoc } from '../scheduler/docs.ts';
 import { runFilePath } from '../scheduler/run.ts';
-import { getRun, listRuns } from '../scheduler/store.ts';
+import { getRun, listRuns } from '../../sql/scheduler/runs.ts';
 import { ACCOUNT, errors, fileResponse, ref } from './openapi-schemas.ts';
+import { AccountIdParams, AccountParams } from './params.ts';
+import { ACCOUNT_ID } from '../../core/contract.ts';
 
-const Params = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });
 const NameParams = Type.Object({
-  account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+  account: Type.String({ pattern: ACCOUNT_ID }),
   name: Type.String({ maxLength: 40, description: `report and format: ${REPORTS.map((r) => `${r}.xlsx`).join(', ')}, ${CSV_REPORTS.map((r) => `${r}.csv`).join(', ')}` }),
 });
-const IdParams = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), id: Type.String({ maxLength: 64 }) });
 const MONTH = '^\\d{4}-(0[1-9]|1[0-2])$';
 
 const ExportQuery = Type.Object({
@@ -54,7 +54,7 @@ export async function exportsRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Runs of export schedules, newest first, with their status and download link',
         tags,
-        params: Params,
+        params: AccountParams,
         querystring: Type.Object({
           schedule_id: Type.Optional(Type.String({ maxLength: 64 })),
           status: Type.Optional(Type.Enum(['running', 'succeeded', 'failed', 'interrupted'])),
@@ -80,7 +80,7 @@ export async function exportsRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: "A scheduled run's file",
         tags,
-        params: IdParams,
+        params: AccountIdParams,
         response: { 200: fileResponse('The file (streamed)', [CONTENT_TYPE.xlsx, 'text/csv']) },
         errorResponses: errors([...ACCOUNT, 404, 409, 410], {
           404: 'No such run in this account',
@@ -134,7 +134,7 @@ export async function exportsRoutes(app: FastifyInstance): Promise<void> {
       const q = req.query as FilterInput & { month?: string };
       const now = app.ctx.clock();
       const filters = await parseFilters(db, account, q, now);
-      const month = report === 'billing' ? (q.month ?? monthIn(now, await accountTimezone(db, account))) : undefined;
+      const month = report === 'billing' ? (q.month ?? monthIn(await accountTimezone(db, account), now)) : undefined;
       const input: ReportInput = { db, account, filters, month, generatedAt: now, origin: `on demand (request ${req.id})` };
 
       const body = new PassThrough();

@@ -3,8 +3,9 @@ import { Type } from 'typebox';
 import { ACCOUNT_ID } from '../../core/contract.ts';
 import { requireAdmin } from '../auth.ts';
 import { ApiError } from '../errors.ts';
-import { audit, listAudit } from '../audit.ts';
-import { createKey, listKeys, revokeKey } from '../keys.ts';
+import { audit, listAudit } from '../../sql/audit.ts';
+import { createKey } from '../keys.ts';
+import { listKeys, revokeKey } from '../../sql/keys.ts';
 import { errors, ref } from './openapi-schemas.ts';
 
 const ADMIN = { 403: 'Needs an admin key' };

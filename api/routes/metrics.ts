@@ -7,17 +7,17 @@ import { metricSeries, type SeriesMetric } from '../../sql/metrics/series.ts';
 import { emptySummary, summaryBy, summaryWithPrevious } from '../../sql/metrics/summary.ts';
 import { CHANNELS, type Interval } from '../../sql/metrics/types.ts';
 import {
-  AccountParams,
   AgentsResponse,
   ChannelsResponse,
   HeatmapResponse,
   SeriesQuery,
   SeriesResponse,
   SummaryResponse,
-} from './metrics-schemas.ts';
+} from '../../core/wire/metrics.ts';
 import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
 import { roomsRoutes } from './rooms.ts';
 import { csatRoutes } from './csat.ts';
+import { AccountParams } from './params.ts';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const FILTERS = 'Window [from, to) in tz (default: the 30 days up to today in the account time zone); channel and agent narrow the rooms.';

@@ -17,8 +17,8 @@ import {
 import { AccountInfo, AccountList, SessionInfo } from '../session.ts';
 import { Settings } from '../../sql/settings.ts';
 import { RunDoc, ScheduleDoc } from '../scheduler/docs.ts';
-import { AlertsSchema, BalanceSchema, ConversationsSchema, LedgerSchema, StatementSchema, UsageSchema, VisitorsSchema } from './billing-schemas.ts';
-import { AgentsResponse, ChannelsResponse, CsatResponsesResponse, HeatmapResponse, RoomsResponse, SeriesResponse, SummaryResponse } from './metrics-schemas.ts';
+import { AlertsSchema, BalanceSchema, ConversationsSchema, LedgerSchema, StatementSchema, UsageSchema, VisitorsSchema } from '../../core/wire/billing.ts';
+import { AgentsResponse, ChannelsResponse, CsatResponsesResponse, HeatmapResponse, RoomsResponse, SeriesResponse, SummaryResponse } from '../../core/wire/metrics.ts';
 
 /**
  * The named schemas of /openapi.json (`components.schemas.<name>`). api/app.ts adds each

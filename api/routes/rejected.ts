@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { listRejected, type RejectedCursor } from '../../sql/rejected.ts';
 import { requireAdmin } from '../auth.ts';
 import { badRequest } from '../errors.ts';
 import { errors, ref } from './openapi-schemas.ts';
@@ -28,7 +29,7 @@ export async function rejectedRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const q = req.query as { limit: number; cursor?: string; account?: string; request_id?: string };
-      let after: [string, string, number] | null = null;
+      let after: RejectedCursor | null = null;
       if (q.cursor) {
         try {
           after = JSON.parse(Buffer.from(q.cursor, 'base64url').toString());
@@ -37,26 +38,9 @@ export async function rejectedRoutes(app: FastifyInstance): Promise<void> {
           throw badRequest('cursor', 'is not a cursor returned by this endpoint');
         }
       }
-      const rows = await app.ctx.db.query<{ received_at: string; request_id: string; line: number }>(
-        `SELECT received_at, request_id, account_id, line, event_id, field, message, raw, raw_bytes
-         FROM rejected_events
-         WHERE ({account:String} = '' OR account_id = {account:String})
-           AND ({request_id:String} = '' OR request_id = {request_id:String})
-           AND ({has_cursor:UInt8} = 0 OR (received_at, request_id, line) < (toDateTime64({c_at:String}, 3, 'UTC'), {c_req:String}, {c_line:UInt32}))
-         ORDER BY received_at DESC, request_id DESC, line DESC
-         LIMIT {limit:UInt32}`,
-        {
-          account: q.account ?? '',
-          request_id: q.request_id ?? '',
-          has_cursor: after ? 1 : 0,
-          c_at: after?.[0] ?? '1970-01-01 00:00:00',
-          c_req: after?.[1] ?? '',
-          c_line: after?.[2] ?? 0,
-          limit: q.limit + 1,
-        },
-      );
+      const rows = await listRejected(app.ctx.db, { account: q.account, requestId: q.request_id, after, limit: q.limit + 1 });
       const more = rows.length > q.limit;
-      const items = rows.slice(0, q.limit).map((r) => ({ ...r, line: Number(r.line), raw_bytes: Number((r as { raw_bytes?: unknown }).raw_bytes) }));
+      const items = rows.slice(0, q.limit);
       return { items, next_cursor: more ? encode(items[items.length - 1]) : null };
     },
   );

@@ -4,8 +4,9 @@ import { badRequest } from '../errors.ts';
 import { FilterQuery, parseFilters, period, type FilterInput } from '../filters.ts';
 import { rfc3339In } from '../../core/time.ts';
 import { BadCursorError, listRooms, ROOM_SORT_VALUES, type RoomSort } from '../../sql/metrics/rooms.ts';
-import { AccountParams, PageQuery, RoomsResponse } from './metrics-schemas.ts';
+import { PageQuery, RoomsResponse } from '../../core/wire/metrics.ts';
 import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
+import { AccountParams } from './params.ts';
 
 const RoomsQuery = {
   ...FilterQuery,

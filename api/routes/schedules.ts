@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { accountTimezone } from '../../sql/account.ts';
-import { audit } from '../audit.ts';
+import { audit } from '../../sql/audit.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { offersFormat } from '../export/index.ts';
 import { PERIODS } from '../export/period.ts';
@@ -10,12 +10,12 @@ import { REPORTS } from '../export/report.ts';
 import { parseAllow, webhookUrlError } from '../../core/webhook-guard.ts';
 import { cronError, timeZoneError } from '../scheduler/cron.ts';
 import { runDoc, scheduleDoc, type ScheduleDoc } from '../scheduler/docs.ts';
-import { schedulerFor } from '../scheduler/scheduler.ts';
-import { getSchedule, listSchedules, newScheduleId, saveSchedule, type RunRow, type ScheduleRow } from '../scheduler/store.ts';
+import type { RunRow } from '../../sql/scheduler/runs.ts';
+import { getSchedule, listSchedules, newScheduleId, saveSchedule, type ScheduleRow } from '../../sql/scheduler/schedules.ts';
 import { ACCOUNT, ACCOUNT_BODY, errors, ref } from './openapi-schemas.ts';
+import { AccountIdParams, AccountParams } from './params.ts';
+import { parseAgents, parseChannels, type ScheduleFilters } from '../filters.ts';
 
-const Params = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });
-const IdParams = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), id: Type.String({ maxLength: 64 }) });
 const NOT_FOUND = { 404: 'No such schedule in this account' };
 
 const Names = Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 100 });
@@ -27,6 +27,7 @@ const fields = {
   format: Type.Union([Type.Literal('xlsx'), Type.Literal('csv')], { description: 'csv for rooms and csat only; default xlsx' }),
   channel: Names,
   agent: Names,
+  business_hours: Type.Boolean({ description: "response times in office time, as the metrics' business_hours; rooms, csat and overview only; default false" }),
   webhook_url: Type.Union([Type.String({ pattern: '^https?://', maxLength: 2000 }), Type.Null()]),
   enabled: Type.Boolean(),
 };
@@ -39,6 +40,7 @@ const CreateBody = Type.Object(
     format: Type.Optional(fields.format),
     channel: Type.Optional(fields.channel),
     agent: Type.Optional(fields.agent),
+    business_hours: Type.Optional(fields.business_hours),
     webhook_url: Type.Optional(fields.webhook_url),
     enabled: Type.Optional(fields.enabled),
   },
@@ -49,8 +51,12 @@ type CreateBody = Static<typeof CreateBody>;
 const PatchBody = Type.Partial(CreateBody, { additionalProperties: false });
 type PatchBody = Static<typeof PatchBody>;
 
-/** The checks a schema cannot make: cron, zone, format of the report, webhook URL. */
-function check(s: Pick<ScheduleRow, 'cron' | 'tz' | 'report' | 'format' | 'webhook_url'>): void {
+/** The checks a schema cannot make: filters, cron, zone, format of the report, webhook URL. */
+function check(s: Pick<ScheduleRow, 'cron' | 'tz' | 'report' | 'format' | 'webhook_url' | 'filters'>): void {
+  // The metrics' own checks of the filters, so a run never fails on one saved here.
+  const f = JSON.parse(s.filters) as ScheduleFilters;
+  parseChannels(f.channel);
+  parseAgents(f.agent);
   const c = cronError(s.cron);
   if (c) throw badRequest('cron', c);
   const z = timeZoneError(s.tz);
@@ -63,7 +69,7 @@ function check(s: Pick<ScheduleRow, 'cron' | 'tz' | 'report' | 'format' | 'webho
     } catch {
       throw badRequest('webhook_url', 'is not a valid URL');
     }
-    if (u.username || u.password) throw badRequest('webhook_url', 'must not carry credentials; the body is signed instead (X-Signature)');
+    if (u.username || u.password) throw badRequest('webhook_url', 'must not carry credentials; the body is signed instead (Webhook-Signature)');
   }
 }
 
@@ -81,7 +87,7 @@ const auditDetail = (d: ScheduleDoc) => ({ ...d, webhook_secret: undefined });
 /** Routes under /api/v1/accounts/:account/: export schedules. */
 export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.ctx;
-  const scheduler = () => schedulerFor(app);
+  const scheduler = () => app.ctx.scheduler;
   app.addHook('onClose', async () => scheduler().stop());
   // Every instance (SCHEDULER=0 ones too: they run schedules now) takes over what its dead predecessor left.
   app.addHook('onReady', async () => {
@@ -100,7 +106,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Create an export schedule: a report, a cron, a period, optionally a webhook',
         tags,
-        params: Params,
+        params: AccountParams,
         body: CreateBody,
         response: { 201: ref('Schedule') },
         errorResponses: errors(ACCOUNT_BODY),
@@ -118,7 +124,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
         cron: b.cron.trim(),
         tz: b.tz ?? (await accountTimezone(db, acct)),
         period: b.period,
-        filters: JSON.stringify({ channel: b.channel ?? [], agent: b.agent ?? [] }),
+        filters: JSON.stringify({ channel: b.channel ?? [], agent: b.agent ?? [], business_hours: b.business_hours ?? false } satisfies ScheduleFilters),
         webhook_url: b.webhook_url ?? '',
         webhook_secret: b.webhook_url ? newSecret() : '',
         enabled: b.enabled ?? true,
@@ -139,7 +145,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/schedules',
-    { schema: { summary: "The account's export schedules", tags, params: Params, response: { 200: ref('ScheduleList') }, errorResponses: errors(ACCOUNT) } },
+    { schema: { summary: "The account's export schedules", tags, params: AccountParams, response: { 200: ref('ScheduleList') }, errorResponses: errors(ACCOUNT) } },
     async (req) => ({ schedules: (await listSchedules(db, account(req))).map(doc) }),
   );
 
@@ -152,7 +158,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/schedules/:id',
-    { schema: { summary: 'One export schedule', tags, params: IdParams, response: { 200: ref('Schedule') }, errorResponses: errors([...ACCOUNT, 404], NOT_FOUND) } },
+    { schema: { summary: 'One export schedule', tags, params: AccountIdParams, response: { 200: ref('Schedule') }, errorResponses: errors([...ACCOUNT, 404], NOT_FOUND) } },
     async (req) => doc(await load(req)),
   );
 
@@ -162,7 +168,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Change an export schedule (fields left out stay; webhook_url null removes the webhook)',
         tags,
-        params: IdParams,
+        params: AccountIdParams,
         body: PatchBody,
         response: { 200: ref('Schedule') },
         errorResponses: errors([...ACCOUNT_BODY, 404], NOT_FOUND),
@@ -171,7 +177,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       const cur = await load(req);
       const b = req.body as PatchBody;
-      const f = JSON.parse(cur.filters || '{}') as { channel?: string[]; agent?: string[] };
+      const f = JSON.parse(cur.filters || '{}') as ScheduleFilters;
       const now = app.ctx.clock();
       const next: Omit<ScheduleRow, 'version'> = {
         ...cur,
@@ -180,7 +186,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
         cron: b.cron?.trim() ?? cur.cron,
         tz: b.tz ?? cur.tz,
         period: b.period ?? cur.period,
-        filters: JSON.stringify({ channel: b.channel ?? f.channel ?? [], agent: b.agent ?? f.agent ?? [] }),
+        filters: JSON.stringify({ channel: b.channel ?? f.channel ?? [], agent: b.agent ?? f.agent ?? [], business_hours: b.business_hours ?? f.business_hours ?? false } satisfies ScheduleFilters),
         webhook_url: b.webhook_url === undefined ? cur.webhook_url : (b.webhook_url ?? ''),
         enabled: b.enabled ?? cur.enabled,
         updated_at: now,
@@ -205,7 +211,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Delete an export schedule (its runs and files stay until retention removes them)',
         tags,
-        params: IdParams,
+        params: AccountIdParams,
         response: { 204: Type.Null({ description: 'Deleted' }) },
         errorResponses: errors([...ACCOUNT, 404], NOT_FOUND),
       },
@@ -225,7 +231,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Run a schedule now; answers when the run has started (follow it in GET .../exports)',
         tags,
-        params: IdParams,
+        params: AccountIdParams,
         response: { 202: ref('Run', 'The run has started') },
         errorResponses: errors([...ACCOUNT, 404, 409], { ...NOT_FOUND, 409: 'A run of this schedule is still going' }),
       },

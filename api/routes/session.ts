@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { limitFailures, requireAccountAccess, requireKey } from '../auth.ts';
 import { accountTimezone } from '../../sql/account.ts';
+import { knownAccounts } from '../../sql/admin.ts';
 import { ACCOUNT_ID } from '../../core/contract.ts';
 import { ApiError } from '../errors.ts';
 import {
@@ -96,13 +97,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     async (req) => {
       await requireKey(keys)(req, undefined as never);
       if (req.auth.role !== 'admin') return { items: [req.auth.account_id] };
-      const rows = await app.ctx.db.query<{ account_id: string }>(
-        `SELECT account_id FROM accounts GROUP BY account_id
-         UNION DISTINCT
-         SELECT account_id FROM api_keys FINAL WHERE account_id != '' AND revoked_at IS NULL
-         ORDER BY account_id LIMIT 10000`,
-      );
-      return { items: rows.map((r) => r.account_id) };
+      return { items: await knownAccounts(app.ctx.db) };
     },
   );
 

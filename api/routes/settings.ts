@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import { badRequest } from '../errors.ts';
 import { parseAllow, webhookUrlError } from '../../core/webhook-guard.ts';
 import { checkOfficeHours, getSettings, putSettings, SettingsInput } from '../../sql/settings.ts';
 import { ACCOUNT, ACCOUNT_BODY, errors, ref } from './openapi-schemas.ts';
+import { AccountParams } from './params.ts';
 
-const Params = Type.Object({ account: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }) });
 
 export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/settings',
-    { schema: { summary: "The account's settings", tags: ['settings'], params: Params, response: { 200: ref('Settings') }, errorResponses: errors(ACCOUNT) } },
+    { schema: { summary: "The account's settings", tags: ['settings'], params: AccountParams, response: { 200: ref('Settings') }, errorResponses: errors(ACCOUNT) } },
     async (req) => getSettings(app.ctx.db, (req.params as { account: string }).account),
   );
   app.put(
@@ -19,7 +18,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         summary: 'Change settings: office hours, low-balance threshold, webhook (fields left out stay; null clears)',
         tags: ['settings'],
-        params: Params,
+        params: AccountParams,
         body: SettingsInput,
         response: { 200: ref('Settings') },
         errorResponses: errors(ACCOUNT_BODY),

@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { isTimeZone } from '../../ingest/validate.ts';
+import { isTimeZone, TIME_ZONE_ERROR } from '../../core/time.ts';
 
 /** Why a cron expression is refused, in words, or null when node-cron accepts it. */
 export function cronError(expr: string): string | null {
@@ -12,7 +12,7 @@ export function cronError(expr: string): string | null {
   return null;
 }
 
-export const timeZoneError = (tz: string): string | null => (isTimeZone(tz) ? null : 'must be an IANA time zone such as Asia/Jakarta');
+export const timeZoneError = (tz: string): string | null => (isTimeZone(tz) ? null : TIME_ZONE_ERROR);
 
 interface Matcher {
   getNextMatch(after: Date): Date;

@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { PERIODS } from '../export/period.ts';
 import { REPORTS } from '../export/report.ts';
-import type { RunRow, ScheduleRow } from './store.ts';
+import type { RunRow } from '../../sql/scheduler/runs.ts';
+import type { ScheduleRow } from '../../sql/scheduler/schedules.ts';
 
 /** The JSON shapes of schedules and runs, as the API shows them (and documents them in /openapi.json). */
 
@@ -18,8 +19,9 @@ export const ScheduleDoc = Type.Object({
   period: Type.Enum(PERIODS),
   channel: Type.Array(Type.String()),
   agent: Type.Array(Type.String()),
+  business_hours: Type.Boolean(),
   webhook_url: Nullable(Type.String()),
-  webhook_secret: Nullable(Type.String({ description: 'HMAC-SHA256 key of X-Signature' })),
+  webhook_secret: Nullable(Type.String({ description: 'HMAC-SHA256 key of Webhook-Signature (README "Webhooks")' })),
   enabled: Type.Boolean(),
   created_at: Type.String(),
   updated_at: Type.String(),
@@ -28,7 +30,7 @@ export const ScheduleDoc = Type.Object({
 export type ScheduleDoc = Static<typeof ScheduleDoc>;
 
 export function scheduleDoc(s: ScheduleRow, nextRunAt: number | null): ScheduleDoc {
-  const f = JSON.parse(s.filters || '{}') as { channel?: string[]; agent?: string[] };
+  const f = JSON.parse(s.filters || '{}') as { channel?: string[]; agent?: string[]; business_hours?: boolean };
   return {
     id: s.id,
     account: s.account_id,
@@ -39,6 +41,7 @@ export function scheduleDoc(s: ScheduleRow, nextRunAt: number | null): ScheduleD
     period: s.period,
     channel: f.channel ?? [],
     agent: f.agent ?? [],
+    business_hours: f.business_hours ?? false,
     webhook_url: s.webhook_url || null,
     webhook_secret: s.webhook_secret || null,
     enabled: s.enabled,

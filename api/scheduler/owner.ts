@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Db } from '../../sql/db.ts';
 import { pidAlive, processIdentity } from '../../core/process.ts';
+import { beatingOwners, writeHeartbeat } from '../../sql/scheduler/owners.ts';
 
 /**
  * Who works on an export run, recorded on the run (`owner`) so that what a dead process
@@ -111,13 +112,7 @@ export function aliveHere(owner: string, self: Owner): boolean | undefined {
 
 /** Of these owners (elsewhere), those whose heartbeat is fresh. The store's clock on both sides. */
 export async function freshOwners(db: Db, owners: string[]): Promise<Set<string>> {
-  if (!owners.length) return new Set();
-  const rows = await db.query<{ owner: string }>(
-    `SELECT owner FROM export_run_owners WHERE owner IN {owners:Array(String)}
-     GROUP BY owner HAVING max(seen_at) > now64(3) - toIntervalSecond({lease:UInt32})`,
-    { owners, lease: LEASE_S },
-  );
-  return new Set(rows.map((r) => r.owner));
+  return beatingOwners(db, owners, LEASE_S);
 }
 
 /** Writes an owner's heartbeat while it has work in flight (`busy`), every BEAT_MS. */
@@ -153,6 +148,6 @@ export class Heartbeat {
 
   private async beat(): Promise<void> {
     this.last = Date.now();
-    await this.db.command('INSERT INTO export_run_owners SELECT {owner:String}, now64(3)', { owner: this.owner.id });
+    await writeHeartbeat(this.db, this.owner.id);
   }
 }

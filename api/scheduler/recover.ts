@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Db } from '../../sql/db.ts';
 import { aliveHere, freshOwners, type Owner } from './owner.ts';
 import { resumeWebhook, type RunDeps } from './run.ts';
-import { getRun, saveRun, type RunRow } from './store.ts';
+import { getRun, saveRun, type RunRow } from '../../sql/scheduler/runs.ts';
 
 /**
  * What a dead process left (api/scheduler/owner.ts says who is dead): runs still marked

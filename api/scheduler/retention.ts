@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Db } from '../../sql/db.ts';
 import type { Config } from '../../core/config.ts';
 import { runFilePath } from './run.ts';
-import { expiredRuns, saveRun } from './store.ts';
+import { expiredRuns, saveRun } from '../../sql/scheduler/runs.ts';
 
 /**
  * Deletes files past EXPORT_RETENTION_DAYS (their runs stay, marked), and temporary

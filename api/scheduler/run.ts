@@ -3,9 +3,12 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Db } from '../../sql/db.ts';
 import { buildReport, exportFileName } from '../export/index.ts';
-import { monthOf, periodWindow } from '../export/period.ts';
+import { periodWindow } from '../export/period.ts';
+import { iso, monthIn } from '../../core/time.ts';
+import { parseFilters, type ScheduleFilters } from '../filters.ts';
 import { deliver, type WebhookOptions } from './webhook.ts';
-import { getSchedule, newRunId, saveRun, type RunRow, type RunTrigger, type ScheduleRow } from './store.ts';
+import { newRunId, saveRun, type RunRow, type RunTrigger } from '../../sql/scheduler/runs.ts';
+import { getSchedule, type ScheduleRow } from '../../sql/scheduler/schedules.ts';
 import { runDoc } from './docs.ts';
 
 export interface RunDeps {
@@ -53,7 +56,7 @@ export async function executeRun(
   const startedAt = deps.clock();
   const at = scheduledFor ?? startedAt;
   const win = periodWindow(s.period, s.tz, at);
-  const filters = JSON.parse(s.filters || '{}') as { channel?: string[]; agent?: string[] };
+  const stored = JSON.parse(s.filters || '{}') as ScheduleFilters;
   let run: RunRow = {
     account_id: s.account_id,
     id: newRunId(),
@@ -82,19 +85,23 @@ export async function executeRun(
   run = await saveRun(db, run);
   onStart?.(run);
 
-  const input = {
-    db,
-    account: s.account_id,
-    filters: { account: s.account_id, from: win.from, to: win.to, tz: s.tz, channels: filters.channel ?? [], agents: filters.agent ?? [] },
-    month: s.report === 'billing' ? monthOf(s.tz, win.from) : undefined,
-    generatedAt: startedAt,
-    origin: `schedule ${s.id} (cron "${s.cron}" in ${s.tz}, period ${s.period}), run ${run.id}`,
-  };
   const dir = accountDir(deps.exportDir, s.account_id);
-  const file = `${run.id}-${exportFileName(s.report, s.format, input)}`;
-  const part = path.join(dir, `${file}.part`);
+  let part = '';
+  let file = '';
   let out: fs.WriteStream | null = null;
   try {
+    // The API's own filter parser, so a schedule means what the same query on GET .../exports would.
+    const filters = await parseFilters(db, s.account_id, { from: iso(win.from), to: iso(win.to), tz: s.tz, channel: stored.channel, agent: stored.agent, business_hours: stored.business_hours }, startedAt);
+    const input = {
+      db,
+      account: s.account_id,
+      filters,
+      month: s.report === 'billing' ? monthIn(s.tz, win.from) : undefined,
+      generatedAt: startedAt,
+      origin: `schedule ${s.id} (cron "${s.cron}" in ${s.tz}, period ${s.period}), run ${run.id}`,
+    };
+    file = `${run.id}-${exportFileName(s.report, s.format, input)}`;
+    part = path.join(dir, `${file}.part`);
     fs.mkdirSync(dir, { recursive: true });
     out = fs.createWriteStream(part);
     const result = await buildReport(s.report, s.format, input, out);
@@ -105,7 +112,7 @@ export async function executeRun(
     deps.log.info({ run: run.id, schedule: s.id, rows: result.rows, bytes, ms: run.finished_at! - startedAt }, 'export run succeeded');
   } catch (e) {
     out?.destroy();
-    fs.rmSync(part, { force: true });
+    if (part) fs.rmSync(part, { force: true });
     const error = (e as Error).message || String(e);
     run = await saveRun(db, { ...run, status: 'failed', finished_at: deps.clock(), error });
     deps.log.error({ run: run.id, schedule: s.id, err: e }, 'export run failed');

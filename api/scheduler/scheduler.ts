@@ -7,7 +7,8 @@ import { Heartbeat, Owner } from './owner.ts';
 import { deadRuns, interrupt, resumeClaimed } from './recover.ts';
 import { sweepExports } from './retention.ts';
 import { executeRun, type RunDeps } from './run.ts';
-import { allSchedules, getSchedule, lastScheduledFor, runningRuns, saveRun, unfinishedRuns, type RunRow, type RunTrigger, type ScheduleRow } from './store.ts';
+import { lastScheduledFor, runningRuns, saveRun, unfinishedRuns, type RunRow, type RunTrigger } from '../../sql/scheduler/runs.ts';
+import { allSchedules, getSchedule, type ScheduleRow } from '../../sql/scheduler/schedules.ts';
 import { DEFAULT_WEBHOOK, type WebhookOptions } from './webhook.ts';
 
 export interface SchedulerOptions {
@@ -76,7 +77,7 @@ export class Scheduler {
 
   private resolve(o: SchedulerOptions) {
     return {
-      baseUrl: process.env.PUBLIC_URL || o.baseUrl || `http://${this.config.host}:${this.config.port}`,
+      baseUrl: this.config.publicUrl || o.baseUrl || `http://${this.config.host}:${this.config.port}`,
       webhook: { ...DEFAULT_WEBHOOK, ...o.webhook },
       syncEveryMs: o.syncEveryMs ?? 30_000,
       retentionEveryMs: o.retentionEveryMs ?? 3_600_000,
@@ -292,14 +293,5 @@ export class Scheduler {
 
 const keyOf = (s: Pick<ScheduleRow, 'account_id' | 'id'>) => `${s.account_id}/${s.id}`;
 
-const schedulers = new WeakMap<object, Scheduler>();
-
-/** The one scheduler of an app (made on first use; started only by api/main.ts, or a test). */
-export function schedulerFor(app: { ctx: { db: Db; config: Config; clock: Clock }; log: Log }): Scheduler {
-  let s = schedulers.get(app.ctx);
-  if (!s) {
-    s = new Scheduler(app.ctx.db, app.ctx.config, app.log, app.ctx.clock);
-    schedulers.set(app.ctx, s);
-  }
-  return s;
-}
+/** The scheduler of an app (built by buildApp, in its context). */
+export const schedulerFor = (app: { ctx: { scheduler: Scheduler } }): Scheduler => app.ctx.scheduler;

@@ -1,9 +1,11 @@
+import type { Static } from 'typebox';
 import type { Db } from '../db.ts';
 import { chargedItems } from './charges.ts';
 import { moneyIn } from './money.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
-import { addMonths, dateIn, iso, monthIn } from './time.ts';
+import { addMonths, dateIn, monthIn, rfc3339In } from '../../core/time.ts';
+import type { BalanceSchema } from '../../core/wire/billing.ts';
 
 /** 7 x 24 h, ms: the projection's window. */
 const WEEK_MS = 7 * 86_400_000;
@@ -11,29 +13,12 @@ const WEEK_MS = 7 * 86_400_000;
 const FAR_MS = Date.UTC(9999, 11, 31);
 
 /** SPEC "billing/balance" shape; money is rupiah (integers) except daily_spend. */
-export interface Balance {
-  balance: number;
-  currency: 'IDR';
-  as_of: string;
-  topups: number;
-  /** signed sum */
-  adjustments: number;
-  /** positive amount */
-  charges: number;
-  projection: {
-    /** charges in the 7 x 24 h before as_of, divided by 7: rupiah per day, a decimal number */
-    daily_spend: number;
-    /** the date (account time zone) the balance reaches zero at that pace; as_of's date when already <= 0; null when daily_spend is 0 */
-    zero_on: string | null;
-    /** rupiah charged in the 7 x 24 h before as_of (daily_spend x 7, exact) */
-    charges_7d: number;
-  };
-}
+export type Balance = Static<typeof BalanceSchema>;
 
 /** The balance at instant `atMs` (default now): money in at or before it minus charges at or before it. */
 export async function balance(db: Db, account: string, atMs: number): Promise<Balance> {
   return withItems(db, account, async ({ tz, plans, key }) => {
-    const m = monthIn(atMs, tz);
+    const m = monthIn(tz, atMs);
     // "at or before T": t < T + 1 ms (times are whole ms); "the 7 x 24 h before T": t > T - 7 d.
     const [q, money] = await Promise.all([
       quota(db, account, tz, plans, m, m, key),
@@ -42,7 +27,7 @@ export async function balance(db: Db, account: string, atMs: number): Promise<Ba
     // Months wholly before the 7-day window are whole months before T: their charges do
     // not depend on T (and are memoised with the quota); only the rest is read at T.
     const recentMs = atMs - WEEK_MS + 1;
-    const split = [monthIn(recentMs, tz), q.months[0].month].sort()[1];
+    const split = [monthIn(tz, recentMs), q.months[0].month].sort()[1];
     const [closed, open] = await Promise.all([
       split > q.months[0].month ? chargedItems(db, account, q, { bucket: 'all', toMonth: addMonths(split, -1) }, key) : Promise.resolve([]),
       chargedItems(db, account, q, { bucket: 'all', fromMonth: split, hiMs: atMs + 1, recentMs }),
@@ -56,7 +41,7 @@ export async function balance(db: Db, account: string, atMs: number): Promise<Ba
     return {
       balance: bal,
       currency: 'IDR',
-      as_of: iso(atMs),
+      as_of: rfc3339In(tz, atMs),
       topups,
       adjustments,
       charges,
@@ -67,10 +52,10 @@ export async function balance(db: Db, account: string, atMs: number): Promise<Ba
 
 /** SPEC: the date at which `bal` reaches zero spending `week` rupiah per 7 days from atMs. */
 export function zeroOn(bal: number, week: number, atMs: number, tz: string): string | null {
-  if (bal <= 0) return dateIn(atMs, tz);
+  if (bal <= 0) return dateIn(tz, atMs);
   if (week === 0) return null;
   // ms until zero = bal / (week / 7 d) = bal * 7 d / week, in exact integer arithmetic
   const ms = (BigInt(bal) * BigInt(WEEK_MS)) / BigInt(week);
   const at = BigInt(atMs) + ms;
-  return dateIn(at > BigInt(FAR_MS) ? FAR_MS : Number(at), tz);
+  return dateIn(tz, at > BigInt(FAR_MS) ? FAR_MS : Number(at));
 }

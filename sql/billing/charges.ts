@@ -2,7 +2,7 @@ import type { Db } from '../db.ts';
 import { loadSql } from '../load.ts';
 import { memo } from './memo.ts';
 import { safeInt } from './money.ts';
-import { hourStart } from './time.ts';
+import { hourStart } from '../../core/time.ts';
 import { planParams } from './plans.ts';
 import { ALL_CHARGED, NONE_CHARGED, type Quota } from './quota.ts';
 
@@ -54,7 +54,7 @@ async function chargesNow(
   const recentMs = opts.recentMs ?? NONE_CHARGED;
   // Hours that one count cannot stand for: those holding a month's last free item, a
   // plan change, or an edge of the range or of the recent window.
-  const edges = [...q.plans.slice(1).map((p) => p.from_ms), loMs, hiMs, recentMs].filter((x) => x > ALL_CHARGED && x < NONE_CHARGED).map((x) => hourStart(x, q.tz));
+  const edges = [...q.plans.slice(1).map((p) => p.from_ms), loMs, hiMs, recentMs].filter((x) => x > ALL_CHARGED && x < NONE_CHARGED).map((x) => hourStart(q.tz, x));
   const bounds = [...q.bounds.h0, ...q.bounds.h1].filter((x) => x > ALL_CHARGED && x < NONE_CHARGED);
   const cut = [...new Set([...edges, ...bounds])].sort((a, b) => a - b);
   const ranges = cut.map((_, i) => `(t >= fromUnixTimestamp64Milli({c${i}:Int64}, 'UTC') AND t < fromUnixTimestamp64Milli({c${i}:Int64} + 3600000, 'UTC'))`);

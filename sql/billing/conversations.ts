@@ -1,6 +1,6 @@
 import type { Db } from '../db.ts';
 import { listItems } from './list.ts';
-import { iso } from './time.ts';
+import { rfc3339In } from '../../core/time.ts';
 
 /** 24 h, ms: how long a conversation stays open. */
 const DAY_MS = 86_400_000;
@@ -56,17 +56,17 @@ export async function conversations(db: Db, account: string, month: string | und
         ? 'initiated: opened by a template or broadcast message'
         : category === 'initiated'
           ? 'initiated: no message from the contact in the 24 h before'
-          : `service: the contact wrote at ${iso(inbound!)}, within the 24 h before`;
+          : `service: the contact wrote at ${rfc3339In(p.tz, inbound!)}, within the 24 h before`;
       return {
         seq: it.seq,
         message_id: it.id,
-        opened_at: iso(it.ms),
-        open_until: iso(it.ms + DAY_MS),
+        opened_at: rfc3339In(p.tz, it.ms),
+        open_until: rfc3339In(p.tz, it.ms + DAY_MS),
         contact_id: it.contact_id,
         room_id: it.room_id,
         category,
         reason,
-        last_inbound_at: inbound === null ? null : iso(inbound),
+        last_inbound_at: inbound === null ? null : rfc3339In(p.tz, inbound),
         free: !it.charged,
         price: it.price,
         charge: it.charged ? it.price : 0,

@@ -1,9 +1,11 @@
+import type { Static } from 'typebox';
 import type { Db } from '../db.ts';
 import { chargedItems, CATEGORY } from './charges.ts';
 import { moneyIn } from './money.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
-import { addDays, addMonths, dateIn, dateStart, iso, monthIn, monthStart } from './time.ts';
+import { addDays, addMonths, dateIn, dateStart, monthIn, monthStart, rfc3339In } from '../../core/time.ts';
+import type { LedgerSchema } from '../../core/wire/billing.ts';
 
 export type Interval = 'day' | 'month';
 
@@ -26,24 +28,16 @@ export interface LedgerRow {
   closing_balance: number;
 }
 
-export interface Ledger {
-  from: string;
-  to: string;
-  interval: Interval;
-  currency: 'IDR';
-  opening_balance: number;
-  closing_balance: number;
-  rows: LedgerRow[];
-}
+export type Ledger = Static<typeof LedgerSchema>;
 
 /** The calendar buckets of [fromMs, toMs) in `tz`, as (label, start, end). */
 export function ledgerBuckets(fromMs: number, toMs: number, interval: Interval, tz: string): Array<{ bucket: string; start: number; end: number }> {
   const out: Array<{ bucket: string; start: number; end: number }> = [];
-  let label = interval === 'day' ? dateIn(fromMs, tz) : monthIn(fromMs, tz);
+  let label = interval === 'day' ? dateIn(tz, fromMs) : monthIn(tz, fromMs);
   let start = fromMs;
   while (start < toMs) {
     const next = interval === 'day' ? addDays(label, 1) : addMonths(label, 1);
-    const nextStart = interval === 'day' ? dateStart(next, tz) : monthStart(next, tz);
+    const nextStart = interval === 'day' ? dateStart(tz, next) : monthStart(tz, next);
     out.push({ bucket: label, start, end: Math.min(nextStart, toMs) });
     if (out.length > MAX_LEDGER_BUCKETS) throw new RangeError(`more than ${MAX_LEDGER_BUCKETS} buckets`);
     label = next;
@@ -56,9 +50,9 @@ export function ledgerBuckets(fromMs: number, toMs: number, interval: Interval, 
 export async function ledger(db: Db, account: string, fromMs: number, toMs: number, interval: Interval = 'day'): Promise<Ledger> {
   return withItems(db, account, async ({ tz, plans, key }) => {
     const buckets = ledgerBuckets(fromMs, toMs, interval, tz);
-    const last = monthIn(Math.max(fromMs, toMs - 1), tz);
+    const last = monthIn(tz, Math.max(fromMs, toMs - 1));
     const [q, moneyBefore, money] = await Promise.all([
-      quota(db, account, tz, plans, monthIn(fromMs, tz), last, key),
+      quota(db, account, tz, plans, monthIn(tz, fromMs), last, key),
       moneyIn(db, account, tz, { bucket: 'all', loMs: -1e15, hiMs: fromMs }),
       moneyIn(db, account, tz, { bucket: interval, loMs: fromMs, hiMs: toMs }),
     ]);
@@ -76,10 +70,10 @@ export async function ledger(db: Db, account: string, fromMs: number, toMs: numb
       const charges = { mcc_service: c(CATEGORY.service), mcc_initiated: c(CATEGORY.initiated), muv: c(CATEGORY.visitor), total: 0 };
       charges.total = charges.mcc_service + charges.mcc_initiated + charges.muv;
       const net = topups + adjustments - charges.total;
-      const row: LedgerRow = { bucket: b.bucket, start: iso(b.start), end: iso(b.end), topups, adjustments, charges, net, opening_balance: bal, closing_balance: bal + net };
+      const row: LedgerRow = { bucket: b.bucket, start: rfc3339In(tz, b.start), end: rfc3339In(tz, b.end), topups, adjustments, charges, net, opening_balance: bal, closing_balance: bal + net };
       bal += net;
       return row;
     });
-    return { from: iso(fromMs), to: iso(toMs), interval, currency: 'IDR', opening_balance: opening, closing_balance: bal, rows };
+    return { from: rfc3339In(tz, fromMs), to: rfc3339In(tz, toMs), interval, currency: 'IDR', opening_balance: opening, closing_balance: bal, rows };
   });
 }

@@ -3,7 +3,7 @@ import { loadSql } from '../load.ts';
 import { planParams, type Plan } from './plans.ts';
 import { quota, type QuotaMonth } from './quota.ts';
 import { withItems } from './sync.ts';
-import { monthIn } from './time.ts';
+import { monthIn } from '../../core/time.ts';
 
 const SQL = loadSql(import.meta.url, 'list.sql');
 
@@ -25,6 +25,8 @@ export interface ListedItem {
 
 export interface ListPage {
   month: string;
+  /** the account's time zone, in which the month is cut and the items' times are written */
+  tz: string;
   quota: QuotaMonth;
   items: ListedItem[];
 }
@@ -32,7 +34,7 @@ export interface ListPage {
 /** A page of one month's conversations (kind 0) or visitors (kind 1), in quota order. */
 export async function listItems(db: Db, account: string, kind: 0 | 1, month: string | undefined, limit: number, offset: number, now: number): Promise<ListPage> {
   return withItems(db, account, async ({ tz, plans, key }) => {
-    const m = month ?? monthIn(now, tz);
+    const m = month ?? monthIn(tz, now);
     const q = await quota(db, account, tz, plans, m, m, key);
     const i = q.months.findIndex((x) => x.month === m);
     const rows = await db.query<Record<string, string | number>>(SQL, {
@@ -46,6 +48,7 @@ export async function listItems(db: Db, account: string, kind: 0 | 1, month: str
     });
     return {
       month: m,
+      tz,
       quota: q.months[i],
       items: rows.map((r) => ({
         seq: Number(r.seq),

@@ -1,4 +1,5 @@
 import type { Db } from '../db.ts';
+import { tuning } from '../../core/config.ts';
 
 /**
  * Memo of billing results that depend only on an account's derivation, plan history,
@@ -10,10 +11,9 @@ import type { Db } from '../db.ts';
 
 const MAX_ENTRIES = 256;
 const memos = new WeakMap<Db, Map<string, Promise<unknown>>>();
-const enabled = process.env.BILLING_MEMO !== '0';
 
 export function memo<T>(db: Db, key: string | null, fn: () => Promise<T>): Promise<T> {
-  if (!enabled || key === null) return fn();
+  if (!tuning().billingMemo || key === null) return fn();
   let m = memos.get(db);
   if (!m) memos.set(db, (m = new Map()));
   const hit = m.get(key) as Promise<T> | undefined;

@@ -1,5 +1,3 @@
-import type { Db } from '../db.ts';
-import { loadSql } from '../load.ts';
 import { DEFAULT_PLAN } from '../../core/contract.ts';
 
 /** A plan and the instant (ms since epoch) it comes into force; the default plan first, from "always". */
@@ -20,14 +18,7 @@ export interface Plan {
 /** Before any plan: far enough in the past for any stored time, small enough for Int64 arithmetic. */
 export const NEVER_MS = -1_000_000_000_000_000;
 
-const SQL = loadSql(import.meta.url, 'plans.sql');
-
-/** The plan history of an account: [default plan, ...plans in force order]. Plan i is in force from from_ms until plan i+1's. */
-export async function planHistory(db: Db, account: string): Promise<Plan[]> {
-  return plansFrom(await db.query<Record<string, string | number | boolean>>(SQL, { account }));
-}
-
-/** Plan rows as plans.sql gives them, or as the tuples of sync-state.sql, with the default plan first. */
+/** Plan rows as the tuples of sync-state.sql (or objects of the same fields), with the default plan first. */
 export function plansFrom(rows: Array<Record<string, unknown> | unknown[]>): Plan[] {
   const names = ['ms', 'id', 'mcc_free_monthly', 'muv_free_monthly', 'price_mcc_service', 'price_mcc_initiated', 'price_muv', 'mcc_rollover', 'timezone'];
   const objs = rows.map((r) => (Array.isArray(r) ? Object.fromEntries(names.map((n, i) => [n, r[i]])) : r) as Record<string, unknown>);

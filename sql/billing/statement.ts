@@ -1,30 +1,16 @@
+import type { Static } from 'typebox';
 import type { Db } from '../db.ts';
 import { chargedItems } from './charges.ts';
 import { moneyIn } from './money.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
-import { usageOf, type Usage } from './usage.ts';
+import { usageOf } from './usage.ts';
+import type { StatementMonthSchema, StatementSchema } from '../../core/wire/billing.ts';
 
 /** One month of the statement: the usage shape plus money and balances (rupiah). */
-export interface StatementMonth extends Usage {
-  /** plan.changed id in force at the month's start (null: the default plan) */
-  plan_id: string | null;
-  topups: number;
-  adjustments: number;
-  /** balance just before the month starts */
-  opening_balance: number;
-  /** balance at the month's end: opening + topups + adjustments - charges.total */
-  closing_balance: number;
-}
+export type StatementMonth = Static<typeof StatementMonthSchema>;
 
-export interface Statement {
-  from: string;
-  to: string;
-  currency: 'IDR';
-  /** 'YYYY-MM' of the account's first event: quota accounting starts there */
-  first_month: string;
-  months: StatementMonth[];
-}
+export type Statement = Static<typeof StatementSchema>;
 
 /** A row per billing month from `from` to `to` ('YYYY-MM', both included). */
 export async function statement(db: Db, account: string, from: string, to: string): Promise<Statement> {

@@ -1,31 +1,18 @@
+import type { Static } from 'typebox';
 import type { Db } from '../db.ts';
 import { chargedItems, CATEGORY, type ChargeRow } from './charges.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
-import { monthIn } from './time.ts';
+import { monthIn } from '../../core/time.ts';
+import type { UsageSchema } from '../../core/wire/billing.ts';
 
 /** SPEC "billing/usage" shape; counts are conversations / visitors, money is rupiah. */
-export interface Usage {
-  month: string;
-  mcc: {
-    service: number;
-    initiated: number;
-    total: number;
-    free_quota: number;
-    carried_in: number;
-    free_used: number;
-    billable_service: number;
-    billable_initiated: number;
-    remaining_quota: number;
-  };
-  muv: { count: number; free_quota: number; billable: number; remaining_quota: number };
-  charges: { mcc_service: number; mcc_initiated: number; muv: number; total: number };
-}
+export type Usage = Static<typeof UsageSchema>;
 
 /** MCC / MUV usage and charges of one billing month ('YYYY-MM', account time zone; default: this month). */
 export async function usage(db: Db, account: string, month: string | undefined, now: number): Promise<Usage> {
   return withItems(db, account, async ({ tz, plans, key }) => {
-    const m = month ?? monthIn(now, tz);
+    const m = month ?? monthIn(tz, now);
     const q = await quota(db, account, tz, plans, m, m, key);
     const rows = await chargedItems(db, account, q, { bucket: 'all', fromMonth: m, toMonth: m }, key);
     return usageOf(q.months.find((x) => x.month === m)!, rows);

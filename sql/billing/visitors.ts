@@ -1,6 +1,6 @@
 import type { Db } from '../db.ts';
 import { listItems } from './list.ts';
-import { iso } from './time.ts';
+import { rfc3339In } from '../../core/time.ts';
 
 export interface Visitor {
   /** n-th visitor first seen in the month (time, then message id), from 1 */
@@ -44,7 +44,7 @@ export async function visitors(db: Db, account: string, month: string | undefine
       channel: it.channel,
       contact_id: it.contact_id,
       message_id: it.id,
-      first_seen_at: iso(it.ms),
+      first_seen_at: rfc3339In(p.tz, it.ms),
       room_id: it.room_id,
       free: !it.charged,
       price: it.price,

@@ -1,19 +1,12 @@
 import type { Db } from '../db.ts';
+import type { Csat } from '../../core/wire/metrics.ts';
 import { groupKey, runMetricSql } from './query.ts';
 import { fixedKeys, type MetricFilters, type Row, type Shape } from './types.ts';
 
 const SCORES = ['1', '2', '3', '4', '5'] as const;
 
-/** SPEC "CSAT": latest answer per room; csat_pct and response_rate are percentages 0-100, null over nothing. */
-export interface Csat {
-  responses: number;
-  avg_score: number | null;
-  csat_pct: number | null;
-  scores: Record<(typeof SCORES)[number], number>;
-  response_rate: number | null;
-  /** Rooms with a csat.requested in the window: the response rate's denominator. */
-  requested: number;
-}
+/** SPEC "CSAT": latest answer per room; csat_pct and response_rate are percentages 0-100, null over nothing (core/wire/metrics.ts). */
+export type { Csat };
 
 export const emptyCsat = (): Csat => ({ responses: 0, avg_score: null, csat_pct: null, scores: fixedKeys(SCORES, undefined), response_rate: null, requested: 0 });
 
@@ -43,8 +36,4 @@ export async function csatRows(db: Db, f: MetricFilters, shape: Shape = {}): Pro
     c.response_rate = c.requested ? (100 * n) / c.requested : null;
   }
   return [...out.values()];
-}
-
-export async function csat(db: Db, f: MetricFilters): Promise<Csat> {
-  return (await csatRows(db, f))[0]?.value ?? emptyCsat();
 }

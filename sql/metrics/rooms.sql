@@ -1,5 +1,11 @@
--- The rooms drill-down, step 2: every column of the page's rooms ({ids}, from
--- rooms-page.sql). room_id is the table's key, so only the granules holding them are read.
+-- Rooms started in [lo, hi) with the channel / agent filters, every column, one row each:
+-- the rooms drill-down and the rooms export (Excel and CSV) read this one query.
+-- * the drill-down, step 2: {{page}} keeps the page's rooms ({ids}, from rooms-page.sql;
+--   room_id is the table's key, so only the granules holding them are read), no {{order}};
+-- * the export: {{page}} is 1 and {{order}} "ORDER BY start_at, room_id" (or room_id for
+--   big accounts, sql/metrics/stream.ts says why), all rooms in one streamed query: a page
+--   merges every room state of the account again, so 1M rooms in pages of 500 would merge
+--   them 2,000 times.
 -- Reads room_facts (sql/metrics/query.ts puts it in front).
 SELECT
     room_id,
@@ -15,4 +21,7 @@ SELECT
     csat_score,
     csat_comment
 FROM room_facts
-WHERE room_id IN (SELECT arrayJoin({ids:Array(String)}))
+WHERE start_at >= {lo:DateTime64(3, 'UTC')} AND start_at < {hi:DateTime64(3, 'UTC')}
+  AND {{filter agent}}
+  AND {{page}}
+{{order}}

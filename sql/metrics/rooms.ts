@@ -1,6 +1,7 @@
 import type { Db } from '../db.ts';
 import { decodeCursor, encodeCursor, isSafeInt } from './cursor.ts';
 import { runMetricSql } from './query.ts';
+import { accountRooms, mapRows, SORTED_ROOMS_MAX, streamMetricSql, type StreamRows } from './stream.ts';
 import type { MetricFilters } from './types.ts';
 
 /** Sort columns of the drill-down; '-' in front sorts descending. Rooms without a value come last either way. */
@@ -53,6 +54,7 @@ interface PageRaw {
   sort_null: number;
 }
 
+/** A row of rooms.sql. */
 interface Raw {
   room_id: string;
   started_ms: number;
@@ -69,6 +71,37 @@ interface Raw {
 }
 
 export class BadCursorError extends Error {}
+
+/** The one row mapper of rooms.sql: the drill-down's pages and the export's rows. */
+function toRoomRow(r: Raw): RoomRow {
+  return {
+    room_id: r.room_id,
+    started_at: r.started_ms,
+    channel: r.channel || null,
+    contact_id: r.contact || null,
+    origin: r.origin,
+    agent_id: r.agent || null,
+    first_assigned_at: r.assigned_ms,
+    first_response_s: r.first_response_ms === null ? null : r.first_response_ms / 1000,
+    resolved_at: r.resolved_ms,
+    response_s: r.response_ms === null ? null : r.response_ms / 1000,
+    csat_score: r.csat_score || null,
+    csat_comment: r.csat_score ? r.csat_comment : null,
+  };
+}
+
+const PAGE = { page: 'room_id IN (SELECT arrayJoin({ids:Array(String)}))', order: '' };
+
+/**
+ * Every room of listRooms's filters, all pages, streamed (the rooms export): by start
+ * time, or by room id for accounts of more than SORTED_ROOMS_MAX rooms (`sorted` false).
+ * The query runs before this returns, so an error comes before a file is begun.
+ */
+export async function streamRooms(db: Db, f: MetricFilters): Promise<{ rows: StreamRows<RoomRow>; sorted: boolean }> {
+  const sorted = (await accountRooms(db, f.account)) <= SORTED_ROOMS_MAX;
+  const raw = await streamMetricSql<Raw>(db, 'rooms.sql', f, { page: '1', order: `ORDER BY ${sorted ? 'start_at, room_id' : 'room_id'}` });
+  return { rows: mapRows(raw, toRoomRow), sorted };
+}
 
 /**
  * Rooms started in [from, to), one row each, with the filters, sorted and paged. `next`
@@ -99,24 +132,11 @@ export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {
   const onPage = keys.slice(0, limit);
   const last = onPage[onPage.length - 1];
   const next = keys.length > limit && last ? encodeCursor({ s: sort, n: last.sort_null, k: last.sort_key ?? 0, r: last.room_id }) : null;
-  const full = onPage.length ? await runMetricSql<Raw>(db, 'rooms.sql', f, {}, { params: { ids: onPage.map((k) => k.room_id) } }) : [];
+  const full = onPage.length ? await runMetricSql<Raw>(db, 'rooms.sql', f, {}, { params: { ids: onPage.map((k) => k.room_id) }, fragments: PAGE }) : [];
   const byId = new Map(full.map((r) => [r.room_id, r]));
   const page = onPage.map((k) => byId.get(k.room_id)!).filter(Boolean);
   return {
-    rooms: page.map((r) => ({
-      room_id: r.room_id,
-      started_at: r.started_ms,
-      channel: r.channel || null,
-      contact_id: r.contact || null,
-      origin: r.origin,
-      agent_id: r.agent || null,
-      first_assigned_at: r.assigned_ms,
-      first_response_s: r.first_response_ms === null ? null : r.first_response_ms / 1000,
-      resolved_at: r.resolved_ms,
-      response_s: r.response_ms === null ? null : r.response_ms / 1000,
-      csat_score: r.csat_score || null,
-      csat_comment: r.csat_score ? r.csat_comment : null,
-    })),
+    rooms: page.map(toRoomRow),
     next,
   };
 }

@@ -8,7 +8,9 @@ import { responseTimeRows } from './response-time.ts';
 import { emptyTotalChats, totalChatsRows, type TotalChats } from './total-chats.ts';
 import { emptyDurations, type Durations, type Interval, type MetricFilters, type Row } from './types.ts';
 
-export const SERIES_METRICS = ['total_chats', 'response_time', 'first_response_time', 'csat'] as const;
+import { SERIES_METRICS } from '../../core/wire/metrics.ts';
+
+export { SERIES_METRICS };
 export type SeriesMetric = (typeof SERIES_METRICS)[number];
 export type SeriesValue = TotalChats | Durations | Csat;
 

@@ -1,16 +1,13 @@
 import type { Db } from '../db.ts';
-import { csatRows, emptyCsat, type Csat } from './csat.ts';
+import type { Summary } from '../../core/wire/metrics.ts';
+import { csatRows, emptyCsat } from './csat.ts';
 import { firstResponseTimeRows } from './first-response-time.ts';
 import { responseTimeRows } from './response-time.ts';
-import { emptyTotalChats, totalChatsRows, type TotalChats } from './total-chats.ts';
-import { emptyDurations, type Durations, type MetricFilters, type Row, type Shape } from './types.ts';
+import { emptyTotalChats, totalChatsRows } from './total-chats.ts';
+import { emptyDurations, type MetricFilters, type Row, type Shape } from './types.ts';
 
-/** Every manager number of one window: SPEC's summary shape (plus chats_by_channel and csat.requested). */
-export interface Summary extends TotalChats {
-  response_time: Durations;
-  first_response_time: Durations;
-  csat: Csat;
-}
+/** Every manager number of one window (core/wire/metrics.ts). */
+export type { Summary };
 
 export const emptySummary = (): Summary => ({ ...emptyTotalChats(), response_time: emptyDurations(), first_response_time: emptyDurations(), csat: emptyCsat() });
 
@@ -39,11 +36,6 @@ export async function summaryRows(db: Db, f: MetricFilters, shape: Shape = {}): 
   for (const r of frt) at(r).first_response_time = r.value;
   for (const r of cs) at(r).csat = r.value;
   return [...out.values()];
-}
-
-/** The summary of [from, to). */
-export async function summary(db: Db, f: MetricFilters): Promise<Summary> {
-  return (await summaryRows(db, f))[0]?.value ?? emptySummary();
 }
 
 /** The summary of [from, to) and of the window of the same length just before it, in one query per metric. */

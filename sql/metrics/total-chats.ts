@@ -1,13 +1,10 @@
 import type { Db } from '../db.ts';
+import type { TotalChats } from '../../core/wire/metrics.ts';
 import { groupKey, runMetricSql } from './query.ts';
 import { CHANNELS, fixedKeys, ORIGINS, type Channel, type MetricFilters, type Origin, type Row, type Shape } from './types.ts';
 
-/** SPEC "Total chats": rooms started in the window, by origin and by channel (every key listed). */
-export interface TotalChats {
-  total_chats: number;
-  chats_by_origin: Record<Origin, number>;
-  chats_by_channel: Record<Channel, number>;
-}
+/** SPEC "Total chats": rooms started in the window, by origin and by channel (every key listed); core/wire/metrics.ts. */
+export type { TotalChats };
 
 export const emptyTotalChats = (): TotalChats => ({
   total_chats: 0,
@@ -36,9 +33,4 @@ export async function totalChatsRows(db: Db, f: MetricFilters, shape: Shape = {}
     if (r.channel in row.value.chats_by_channel) row.value.chats_by_channel[r.channel as Channel] += r.rooms;
   }
   return [...out.values()];
-}
-
-/** Total chats over the whole window [from, to). */
-export async function totalChats(db: Db, f: MetricFilters): Promise<TotalChats> {
-  return (await totalChatsRows(db, f))[0]?.value ?? emptyTotalChats();
 }

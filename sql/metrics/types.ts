@@ -1,11 +1,9 @@
 import { CHANNELS, type Channel } from '../../core/contract.ts';
+import { INTERVALS, ORIGINS, type Durations } from '../../core/wire/metrics.ts';
 
-/** Calendar buckets of a series, in the filters' time zone (weeks start on Monday). */
-export const INTERVALS = ['hour', 'day', 'week', 'month'] as const;
 export type Interval = (typeof INTERVALS)[number];
-export const ORIGINS = ['inbound', 'broadcast', 'outbound'] as const;
 export type Origin = (typeof ORIGINS)[number];
-export { CHANNELS, type Channel };
+export { CHANNELS, INTERVALS, ORIGINS, type Channel };
 
 /**
  * What every metric is computed over. The window is half-open [from, to), unix ms (UTC);
@@ -44,13 +42,8 @@ export interface Row<T> {
   value: T;
 }
 
-/** Durations of rooms, seconds with milliseconds kept; null over no rooms. */
-export interface Durations {
-  avg_s: number | null;
-  p50_s: number | null;
-  p90_s: number | null;
-  count: number;
-}
+/** Durations of rooms, seconds with milliseconds kept; null over no rooms (its wire schema: core/wire/metrics.ts). */
+export type { Durations };
 export const emptyDurations = (): Durations => ({ avg_s: null, p50_s: null, p90_s: null, count: 0 });
 
 /** A record with every key of a fixed breakdown, counts from `m` (missing keys 0). */

@@ -11,7 +11,7 @@ import type {
   RoomsResponse,
   SeriesResponse,
   SummaryResponse,
-} from '../../../api/routes/metrics-schemas.ts';
+} from '../../../core/wire/metrics.ts';
 import type { SeriesMetric } from '../../../sql/metrics/series.ts';
 import type { TotalChats } from '../../../sql/metrics/total-chats.ts';
 import type { Csat } from '../../../sql/metrics/csat.ts';

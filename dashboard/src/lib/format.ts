@@ -128,19 +128,6 @@ export function fmtDateTime(t: string | number | null | undefined, lang: Lang, t
   return df(lang, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: tz }).format(d);
 }
 
-/** A series bucket's start (unix ms) as an axis label, at the interval's precision. */
-export function fmtBucket(ms: number, interval: 'hour' | 'day' | 'week' | 'month', lang: Lang, tz: string): string {
-  const d = new Date(ms);
-  switch (interval) {
-    case 'hour':
-      return df(lang, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: tz }).format(d);
-    case 'month':
-      return df(lang, { month: 'short', year: 'numeric', timeZone: tz }).format(d);
-    default:
-      return df(lang, { day: 'numeric', month: 'short', timeZone: tz }).format(d);
-  }
-}
-
 /** Weekday names Monday first (the API's weekdays are ISO: 1 = Monday). */
 export function weekdayNames(lang: Lang, style: 'short' | 'long' = 'short'): string[] {
   // 2024-01-01 was a Monday.

@@ -15,7 +15,7 @@ export interface Route {
   query: URLSearchParams;
 }
 
-const ACCOUNT_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+const ACCOUNT_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export function parseRoute(pathname: string, search: string): Route {
   const seg = pathname.replace(/^\/+|\/+$/g, '').split('/')[0];

@@ -1,5 +1,8 @@
-import type { Db } from '../sql/db.ts';
+import type { Db } from './db.ts';
+import { chText } from './ch-time.ts';
+import { loadSql } from './load.ts';
 
+/** The audit log (table audit_log, migration 004): who changed keys and schedules, and when. */
 export interface AuditEntry {
   actor_key_id: string;
   account_id: string;
@@ -8,6 +11,8 @@ export interface AuditEntry {
   target: string;
   detail?: Record<string, unknown>;
 }
+
+const LIST = loadSql(import.meta.url, 'audit-list.sql');
 
 /** Appends to the audit log; awaited, so a change is never acknowledged without its record. */
 export async function audit(db: Db, e: AuditEntry): Promise<void> {
@@ -18,12 +23,8 @@ export async function audit(db: Db, e: AuditEntry): Promise<void> {
   });
 }
 
+/** Newest first; `at` as the store prints it ("YYYY-MM-DD hh:mm:ss.mmm" UTC), `detail` parsed. */
 export async function listAudit(db: Db, opts: { account?: string; limit: number }): Promise<Array<Record<string, unknown>>> {
-  const rows = await db.query<{ detail: string }>(
-    `SELECT at, actor_key_id, account_id, action, target, detail FROM audit_log
-     WHERE {account:String} = '' OR account_id = {account:String}
-     ORDER BY at DESC LIMIT {limit:UInt32}`,
-    { account: opts.account ?? '', limit: opts.limit },
-  );
-  return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) }));
+  const rows = await db.query<{ at_ms: number | string; detail: string }>(LIST, { account: opts.account ?? '', limit: opts.limit }, { output_format_json_quote_64bit_integers: 0 });
+  return rows.map(({ at_ms, ...r }) => ({ at: chText(Number(at_ms)), ...r, detail: JSON.parse(r.detail) }));
 }

@@ -3,16 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { Db } from '../../sql/db.ts';
-import { loadSql } from '../../sql/load.ts';
-import { fillFragments } from '../../sql/metrics/fragments.ts';
-import { metricParams } from '../../sql/metrics/query.ts';
-import type { MetricFilters } from '../../sql/metrics/types.ts';
+import type { Db } from '../db.ts';
+import { metricParams, metricSql } from './query.ts';
+import type { MetricFilters } from './types.ts';
 
 /**
- * Row-by-row reads of room_facts (sql/metrics/room-facts.sql, the CTE every metric and
- * list of the API reads) for the exports: a query file here (rooms.sql, csat.sql) with
- * the same head and fragments as the metrics queries, its rows handed out one at a time.
+ * Row-by-row reads of a metric query (room-facts.sql in front, as for every metric and
+ * list of the API) for the exports: the same query file as the API's list (rooms.sql,
+ * csat-responses.sql), all pages in one query, its rows handed out one at a time.
  *
  * Memory, measured on 1M rooms (about 4M room_state rows), in the server process:
  * - the embedded engine's client adapter keeps a whole result in memory before the
@@ -32,13 +30,6 @@ export const SORTED_ROOMS_MAX = 250_000;
 /** Per query (a SETTINGS clause, so nothing leaks into the shared connection's session). */
 const STREAM_SETTINGS = 'SETTINGS optimize_aggregation_in_order = 1, max_threads = 1, max_block_size = 8192, output_format_json_quote_64bit_integers = 0';
 
-const ROOM_FACTS = () => loadSql(import.meta.url, '../../sql/metrics/room-facts.sql');
-
-/** The query of `file` (next to this module) on room_facts, completed like a metric query, with `order` for {{order}}. */
-function factsSql(file: string, f: MetricFilters, order: string): string {
-  return fillFragments(`WITH room_facts AS (\n${ROOM_FACTS()}\n)\n${loadSql(import.meta.url, file)}`, f, {}, { order });
-}
-
 /** Rooms of the account, exactly (merges in key order: memory stays flat). */
 export async function accountRooms(db: Db, account: string): Promise<number> {
   const rows = await db.query<{ n: number }>(
@@ -49,24 +40,25 @@ export async function accountRooms(db: Db, account: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-export interface FactRows extends AsyncIterable<unknown[]> {
+export interface StreamRows<T> extends AsyncIterable<T> {
   /** Removes the temporary file (also done when iteration ends). */
   close(): void;
 }
 
 /**
- * Runs the query now (so an error comes before anything is sent) and returns its rows as
- * arrays in SELECT order. `order` is an ORDER BY list from the caller's own whitelist.
+ * Runs the metric query `file` now (so an error comes before anything is sent) and returns
+ * its rows one at a time. `fragments` and `params` complete it as for runMetricSql; they
+ * come from the caller's own whitelists.
  */
-export async function queryFacts(db: Db, file: string, f: MetricFilters, order: string): Promise<FactRows> {
-  const sql = `${factsSql(file, f, order)}\n${STREAM_SETTINGS}`;
-  const params = metricParams(f);
+export async function streamMetricSql<T>(db: Db, file: string, f: MetricFilters, fragments: Record<string, string>, extra: Record<string, unknown> = {}): Promise<StreamRows<T>> {
+  const sql = `${metricSql(file, f, {}, fragments)}\n${STREAM_SETTINGS}`;
+  const params = { ...metricParams(f), ...extra };
   if (db.mode === 'server') {
-    const rs = await db.reader().query({ query: sql, query_params: params, format: 'JSONCompactEachRow' });
+    const rs = await db.reader().query({ query: sql, query_params: params, format: 'JSONEachRow' });
     return {
       close: () => rs.close(),
       async *[Symbol.asyncIterator]() {
-        for await (const rows of rs.stream()) for (const r of rows) yield r.json() as unknown[];
+        for await (const rows of rs.stream()) for (const r of rows) yield r.json() as T;
       },
     };
   }
@@ -80,7 +72,7 @@ export async function queryFacts(db: Db, file: string, f: MetricFilters, order: 
   const close = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
     // The path is ours (a fresh temporary directory), never request text.
-    await db.command(`${sql}\nINTO OUTFILE '${outFile}' FORMAT JSONCompactEachRow`, params);
+    await db.command(`${sql}\nINTO OUTFILE '${outFile}' FORMAT JSONEachRow`, params);
   } catch (e) {
     close();
     throw e;
@@ -90,11 +82,21 @@ export async function queryFacts(db: Db, file: string, f: MetricFilters, order: 
     async *[Symbol.asyncIterator]() {
       const input = fs.createReadStream(outFile, { encoding: 'utf8', highWaterMark: 1 << 20 });
       try {
-        for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) if (line) yield JSON.parse(line) as unknown[];
+        for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) if (line) yield JSON.parse(line) as T;
       } finally {
         input.destroy();
         close();
       }
+    },
+  };
+}
+
+/** `rows` with each row mapped by `fn`. */
+export function mapRows<A, B>(rows: StreamRows<A>, fn: (a: A) => B): StreamRows<B> {
+  return {
+    close: () => rows.close(),
+    async *[Symbol.asyncIterator]() {
+      for await (const r of rows) yield fn(r);
     },
   };
 }

@@ -1,15 +1,33 @@
-import { Type, type TSchema } from 'typebox';
-import { ACCOUNT_ID } from '../../core/contract.ts';
-import { PeriodSchema } from '../filters.ts';
-import { CHANNELS, INTERVALS, ORIGINS } from '../../sql/metrics/types.ts';
-import { SERIES_METRICS } from '../../sql/metrics/series.ts';
+import { Type, type Static, type TInteger, type TSchema } from 'typebox';
+import { CHANNELS } from '../contract.ts';
 
-/** OpenAPI / response schemas of the metrics, rooms and CSAT endpoints. */
+/**
+ * The wire shapes of the metrics, rooms and CSAT endpoints: the one definition of each
+ * (OpenAPI, response serialization, the query functions' result types as Static<...>,
+ * and the dashboard's types). Times in answers are RFC 3339 with the offset of the
+ * answer's `tz` (README "Times on the wire").
+ */
 
-export const AccountParams = Type.Object({ account: Type.String({ pattern: ACCOUNT_ID }) });
+/** Calendar buckets of a series, in the filters' time zone (weeks start on Monday). */
+export const INTERVALS = ['hour', 'day', 'week', 'month'] as const;
+/** Who wrote first in a room. */
+export const ORIGINS = ['inbound', 'broadcast', 'outbound'] as const;
+/** The metrics of GET .../metrics/timeseries. */
+export const SERIES_METRICS = ['total_chats', 'response_time', 'first_response_time', 'csat'] as const;
+
+/** The window as the answers echo it. */
+export const PeriodSchema = Type.Object({
+  from: Type.String({ description: 'Window start (inclusive), RFC 3339 in tz' }),
+  to: Type.String({ description: 'Window end (exclusive), RFC 3339 in tz' }),
+  tz: Type.String(),
+  business_hours: Type.Boolean({ description: 'Durations are office time (false: calendar time, also when no office hours are set)' }),
+});
 
 const Num = (description?: string) => Type.Union([Type.Number(), Type.Null()], description ? { description } : {});
-const Counts = (keys: readonly string[], description: string) => Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer()])), { description });
+const Counts = <K extends string>(keys: readonly K[], description: string) =>
+  Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer()])) as Record<K, TInteger>, { description });
+
+const SCORES = ['1', '2', '3', '4', '5'] as const;
 
 export const DurationsSchema = Type.Object(
   {
@@ -25,7 +43,7 @@ export const CsatSchema = Type.Object({
   responses: Type.Integer({ description: 'Rooms whose latest csat.submitted is in the window' }),
   avg_score: Num('Average score 1-5'),
   csat_pct: Num('Share of scores 4 and 5, percent 0-100'),
-  scores: Counts(['1', '2', '3', '4', '5'], 'Responses per score, every score listed'),
+  scores: Counts(SCORES, 'Responses per score, every score listed'),
   response_rate: Num('responses / requested, percent; null when no survey was requested'),
   requested: Type.Integer({ description: 'Rooms with a csat.requested in the window' }),
 });
@@ -36,12 +54,22 @@ export const TotalChatsFields = {
   chats_by_channel: Counts(CHANNELS, 'Rooms by channel, every channel listed'),
 };
 
+export const TotalChatsSchema = Type.Object(TotalChatsFields);
+
 export const SummaryFields = {
   ...TotalChatsFields,
   response_time: DurationsSchema,
   first_response_time: DurationsSchema,
   csat: CsatSchema,
 };
+
+/** Every manager number of one window: SPEC's summary shape (plus chats_by_channel and csat.requested). */
+export const SummarySchema = Type.Object(SummaryFields);
+
+export type Durations = Static<typeof DurationsSchema>;
+export type Csat = Static<typeof CsatSchema>;
+export type TotalChats = Static<typeof TotalChatsSchema>;
+export type Summary = Static<typeof SummarySchema>;
 
 export const SummaryResponse = Type.Object({
   ...SummaryFields,

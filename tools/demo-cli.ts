@@ -1,8 +1,8 @@
 /**
  * Writes generated events as NDJSON (gzip when the file ends in .gz; `-` is stdout):
  *
- *   npx tsx ingest/demo-cli.ts --events 10000000 --accounts 20 --seed 1 --out fleet.ndjson.gz
- *   npx tsx ingest/demo-cli.ts --demo [--now 2026-11-20T10:00:00+07:00] --out demo.ndjson
+ *   npx tsx tools/demo-cli.ts --events 10000000 --accounts 20 --seed 1 --out fleet.ndjson.gz
+ *   npx tsx tools/demo-cli.ts --demo [--now 2026-11-20T10:00:00+07:00] --out demo.ndjson
  *
  * Fleet defaults: --from 2026-01-01T00:00:00+07:00 --to 2026-12-01T00:00:00+07:00 --biggest-share 0.2.
  * Prints one summary line to stderr: events, bytes (uncompressed), seconds, events/s.

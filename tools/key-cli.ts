@@ -2,8 +2,9 @@ import { loadConfig } from '../core/config.ts';
 import { openDbOrExit } from '../sql/db.ts';
 import { ACCOUNT_ID } from '../core/contract.ts';
 import { migrate } from '../sql/migrate.ts';
-import { createKey, listKeys, revokeKey } from './keys.ts';
-import { parseArgs, resolveTarget } from '../ingest/cli-target.ts';
+import { createKey } from '../api/keys.ts';
+import { listKeys, revokeKey } from '../sql/keys.ts';
+import { parseArgs, resolveTarget } from './cli-target.ts';
 
 const USAGE = `usage: npm run key -- create [--account ACCOUNT] [--name NAME]   (no --account: an admin key)
        npm run key -- list [--account ACCOUNT]

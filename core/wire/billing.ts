@@ -1,9 +1,7 @@
 import { Type } from 'typebox';
-import { ACCOUNT_ID } from '../../core/contract.ts';
 
 /** OpenAPI / response schemas of the billing endpoints. Money is integer rupiah unless said. */
 
-export const BillingParams = Type.Object({ account: Type.String({ pattern: ACCOUNT_ID }) });
 
 const Int = (description?: string) => Type.Integer(description ? { description } : {});
 const Rp = (description: string) => Type.Integer({ description: `${description}, rupiah` });
@@ -42,7 +40,7 @@ export const UsageSchema = Type.Object({
 export const BalanceSchema = Type.Object({
   balance: Rp('topups + adjustments - charges at or before as_of; may be negative'),
   currency: Type.Literal('IDR'),
-  as_of: Type.String({ description: 'RFC 3339, UTC' }),
+  as_of: Type.String({ description: "RFC 3339 with the offset of the account's time zone" }),
   topups: Rp('Top-ups at or before as_of'),
   adjustments: Rp('Signed sum of adjustments at or before as_of'),
   charges: Rp('Charges at or before as_of (positive)'),
