@@ -81,7 +81,10 @@ function validDate(y: number, m: number, d: number): boolean {
   return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
-/** A `from` / `to` value as an instant: a date is the start of that day in tz. */
+/**
+ * A `from` / `to` value as an instant: a date is the start of that day in tz. The one
+ * parser of request times: metrics, rooms, CSAT, exports and billing.
+ */
 export function parseInstant(field: string, value: string, tz: string): number {
   const d = DATE.exec(value);
   if (d) {
@@ -89,6 +92,12 @@ export function parseInstant(field: string, value: string, tz: string): number {
     if (!validDate(y, m, day)) throw badRequest(field, `${value} is not a calendar date`);
     return fromLocal(tz, y, m, day);
   }
+  if (TIMESTAMP.test(value)) return parseTimestamp(field, value);
+  throw badRequest(field, 'must be a date YYYY-MM-DD or an RFC 3339 timestamp such as 2026-10-01T00:00:00+07:00');
+}
+
+/** An RFC 3339 timestamp (Z or a numeric offset) as unix ms; 400 naming the field otherwise. */
+export function parseTimestamp(field: string, value: string): number {
   const t = TIMESTAMP.exec(value);
   if (t) {
     const [y, m, day, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(t[i]));
@@ -98,7 +107,7 @@ export function parseInstant(field: string, value: string, tz: string): number {
     if (Number.isNaN(ms)) throw badRequest(field, `${value} is not a valid time`);
     return ms;
   }
-  throw badRequest(field, 'must be a date YYYY-MM-DD or an RFC 3339 timestamp such as 2026-10-01T00:00:00+07:00');
+  throw badRequest(field, 'must be an RFC 3339 timestamp such as 2026-10-20T12:00:00+07:00');
 }
 
 /** Channels from repeated and comma-separated values, each checked. */

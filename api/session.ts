@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 // The cookie plugin's additions to the request and reply types (registered in app.ts).
 import type {} from '@fastify/cookie';
-import { Type, type Static } from 'typebox';
+import { AccountInfo, AccountList, SessionInfo } from '../core/wire/session.ts';
 import type { Config } from '../core/config.ts';
 import { ApiError } from './errors.ts';
 import type { KeyStore } from './keys.ts';
@@ -32,28 +32,7 @@ export const SESSION_TTL_MS = 12 * 3600 * 1000;
  */
 export const CSRF_HEADER = 'x-requested-with';
 
-export const SessionInfo = Type.Object({
-  key_id: Type.String(),
-  role: Type.Union([Type.Literal('admin'), Type.Literal('account')]),
-  /** The key's account ('' for an admin key, which reads every account). */
-  account_id: Type.String(),
-  name: Type.String(),
-  /** RFC 3339; absent when the request came with a bearer key instead of a cookie. */
-  expires_at: Type.Optional(Type.String()),
-});
-export type SessionInfo = Static<typeof SessionInfo>;
-
-/** Accounts an admin can switch between (GET /api/v1/session/accounts). */
-export const AccountList = Type.Object({ items: Type.Array(Type.String()) });
-export type AccountList = Static<typeof AccountList>;
-
-/** What the dashboard needs to know of an account before asking for numbers. */
-export const AccountInfo = Type.Object({
-  account_id: Type.String(),
-  /** IANA zone of its calendar (its latest plan's; Asia/Jakarta without one): "today" is a date there. */
-  timezone: Type.String(),
-});
-export type AccountInfo = Static<typeof AccountInfo>;
+export { AccountInfo, AccountList, SessionInfo };
 
 /** SESSION_SECRET, else DATA_DIR/session.secret, made once (mode 0600) so sessions survive restarts. */
 export function sessionSecret(config: Config): string {

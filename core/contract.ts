@@ -124,6 +124,8 @@ export const Event = Type.Union(Object.values(EVENT_SCHEMAS), { description: 'On
 export type Event = Static<typeof Event>;
 export type MessageEvent = Static<typeof Message>;
 export type PlanChangedEvent = Static<typeof PlanChanged>;
+/** A plan's terms: free quotas a month, prices in rupiah, rollover, time zone. */
+export type PlanTerms = Required<Pick<PlanChangedEvent, 'mcc_free_monthly' | 'muv_free_monthly' | 'price_mcc_service' | 'price_mcc_initiated' | 'price_muv' | 'mcc_rollover' | 'timezone'>>;
 
 export const IngestError = Type.Object({
   line: Type.Integer({ description: 'Line number from 1 (array: element position from 1)' }),

@@ -1,12 +1,12 @@
 import type { Writable } from 'node:stream';
-import { streamRooms, type RoomRow } from '../../sql/metrics/rooms.ts';
+import { streamRooms, type RoomRecord } from '../../sql/metrics/rooms.ts';
 import { SORTED_ROOMS_MAX } from '../../sql/metrics/stream.ts';
 import { CsvTable } from './csv.ts';
 import { aboutHead, FORMAT_NOTES, METRIC_DEFINITIONS, type BuildResult, type ReportInput } from './report.ts';
 import { col, StreamingWorkbook, writeAbout, type Column } from './sheet.ts';
 
 /** The columns of the rooms drill-down (GET .../rooms), in its order and with its meaning. */
-export const ROOM_COLUMNS: Array<Column<RoomRow>> = [
+export const ROOM_COLUMNS: Array<Column<RoomRecord>> = [
   col('Room', 'text', (r) => r.room_id, 24),
   col('Started at', 'datetime', (r) => r.started_at),
   col('Channel', 'text', (r) => r.channel, 11),

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { badRequest } from '../errors.ts';
-import { RFC3339 } from '../../core/contract.ts';
+import { parseInstant, parseTimestamp } from '../filters.ts';
 import { accountTimezone } from '../../sql/account.ts';
 import { balance, conversations, ledger, statement, usage, visitors } from '../../sql/billing/index.ts';
 import { ledgerBuckets, MAX_LEDGER_BUCKETS, type Interval } from '../../sql/billing/ledger.ts';
-import { dateStart, monthDiff } from '../../core/time.ts';
+import { monthDiff } from '../../core/time.ts';
 import {
   AlertsSchema,
   BalanceSchema,
@@ -21,7 +21,6 @@ import { AccountParams } from './params.ts';
 
 /** Longest statement, months. */
 const MAX_STATEMENT_MONTHS = 120;
-const DATE = '^\\d{4}-\\d{2}-\\d{2}$';
 const Instant = (description: string) =>
   Type.String({ maxLength: 40, description, examples: ['2026-10-20T12:00:00+07:00'] });
 const Paging = {
@@ -75,7 +74,7 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const at = (req.query as { at?: string }).at;
-      return balance(db, account(req), at === undefined ? app.ctx.clock() : parseInstant('at', at));
+      return balance(db, account(req), at === undefined ? app.ctx.clock() : parseTimestamp('at', at));
     },
   );
 
@@ -116,8 +115,8 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
       const interval = q.interval ?? 'day';
       const acct = account(req);
       const tz = await accountTimezone(db, acct);
-      const from = parseBound('from', q.from, tz);
-      const to = parseBound('to', q.to, tz);
+      const from = parseInstant('from', q.from, tz);
+      const to = parseInstant('to', q.to, tz);
       if (from >= to) throw badRequest('from', 'must be before to');
       try {
         ledgerBuckets(from, to, interval, tz);
@@ -174,32 +173,3 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
   );
 }
 
-const DATE_RE = new RegExp(DATE);
-const INSTANT_RE = new RegExp(RFC3339);
-
-/** A `from`/`to` bound: a date (00:00 in tz) or an RFC 3339 timestamp, as ms. */
-function parseBound(field: string, v: string, tz: string): number {
-  if (DATE_RE.test(v)) {
-    if (!validDate(v)) throw badRequest(field, 'is not a calendar date');
-    return dateStart(tz, v);
-  }
-  return parseInstant(field, v);
-}
-
-/** An RFC 3339 timestamp with Z or a numeric offset, as ms; 400 naming the field otherwise. */
-export function parseInstant(field: string, v: string): number {
-  const m = INSTANT_RE.test(v) ? /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/.exec(v) : null;
-  if (!m || !validDate(m[1]) || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4]) > 59 || (m[7] && (Number(m[8]) > 23 || Number(m[9]) > 59))) {
-    throw badRequest(field, 'must be an RFC 3339 timestamp such as 2026-10-20T12:00:00+07:00');
-  }
-  const ms = Number((m[5] ?? '').padEnd(3, '0').slice(0, 3));
-  const offset = m[7] ? (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9])) * 60_000 : 0;
-  const [y, mo, d] = m[1].split('-').map(Number);
-  return Date.UTC(y, mo - 1, d, Number(m[2]), Number(m[3]), Number(m[4]), ms) - offset;
-}
-
-function validDate(d: string): boolean {
-  const [y, m, day] = d.split('-').map(Number);
-  if (m < 1 || m > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(y, m, 0)).getUTCDate();
-}

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 
 /** OpenAPI / response schemas of the billing endpoints. Money is integer rupiah unless said. */
 
@@ -165,3 +165,15 @@ export const AlertsSchema = Type.Object({
   }),
   alerts: Type.Array(AlertSchema),
 });
+
+// The billing query functions' result types (sql/billing), as the API returns them.
+export type Usage = Static<typeof UsageSchema>;
+export type Balance = Static<typeof BalanceSchema>;
+export type StatementMonth = Static<typeof StatementMonthSchema>;
+export type Statement = Static<typeof StatementSchema>;
+export type Ledger = Static<typeof LedgerSchema>;
+export type LedgerRow = Ledger['rows'][number];
+export type ConversationPage = Static<typeof ConversationsSchema>;
+export type Conversation = ConversationPage['conversations'][number];
+export type VisitorPage = Static<typeof VisitorsSchema>;
+export type Visitor = VisitorPage['visitors'][number];

@@ -14,6 +14,8 @@ export const INTERVALS = ['hour', 'day', 'week', 'month'] as const;
 export const ORIGINS = ['inbound', 'broadcast', 'outbound'] as const;
 /** The metrics of GET .../metrics/timeseries. */
 export const SERIES_METRICS = ['total_chats', 'response_time', 'first_response_time', 'csat'] as const;
+export type Interval = (typeof INTERVALS)[number];
+export type SeriesMetric = (typeof SERIES_METRICS)[number];
 
 /** The window as the answers echo it. */
 export const PeriodSchema = Type.Object({

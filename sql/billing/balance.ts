@@ -1,11 +1,10 @@
-import type { Static } from 'typebox';
 import type { Db } from '../db.ts';
 import { chargedItems } from './charges.ts';
 import { moneyIn } from './money.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
 import { addMonths, dateIn, monthIn, rfc3339In } from '../../core/time.ts';
-import type { BalanceSchema } from '../../core/wire/billing.ts';
+import type { Balance } from '../../core/wire/billing.ts';
 
 /** 7 x 24 h, ms: the projection's window. */
 const WEEK_MS = 7 * 86_400_000;
@@ -13,7 +12,7 @@ const WEEK_MS = 7 * 86_400_000;
 const FAR_MS = Date.UTC(9999, 11, 31);
 
 /** SPEC "billing/balance" shape; money is rupiah (integers) except daily_spend. */
-export type Balance = Static<typeof BalanceSchema>;
+export type { Balance };
 
 /** The balance at instant `atMs` (default now): money in at or before it minus charges at or before it. */
 export async function balance(db: Db, account: string, atMs: number): Promise<Balance> {

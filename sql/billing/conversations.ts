@@ -1,43 +1,14 @@
 import type { Db } from '../db.ts';
 import { listItems } from './list.ts';
 import { rfc3339In } from '../../core/time.ts';
+import type { Conversation, ConversationPage } from '../../core/wire/billing.ts';
 
 /** 24 h, ms: how long a conversation stays open. */
 const DAY_MS = 86_400_000;
 
-export interface Conversation {
-  /** rank in the month's quota order (time, then message id), from 1 */
-  seq: number;
-  /** the outbound WhatsApp message that opened it */
-  message_id: string;
-  opened_at: string;
-  /** opened_at + 24 h: messages before this cost nothing */
-  open_until: string;
-  contact_id: string;
-  room_id: string;
-  category: 'service' | 'initiated';
-  /** why that category */
-  reason: string;
-  /** the contact's latest inbound message at or before opened_at, null when none */
-  last_inbound_at: string | null;
-  free: boolean;
-  /** list price of its category under the plan in force at opened_at, rupiah */
-  price: number;
-  /** rupiah actually charged: 0 when free, else price */
-  charge: number;
-  /** plan.changed id priced with (null: the default plan) */
-  plan_id: string | null;
-}
+export type { Conversation };
 
-export interface ConversationPage {
-  month: string;
-  quota: { free_quota: number; carried_in: number; free_used: number };
-  /** conversations in the month */
-  total: number;
-  offset: number;
-  next_offset: number | null;
-  conversations: Conversation[];
-}
+export type { ConversationPage };
 
 /** Every WhatsApp conversation of a billing month, in quota order, with why it cost what it cost. */
 export async function conversations(db: Db, account: string, month: string | undefined, page: { limit: number; offset: number }, now: number): Promise<ConversationPage> {

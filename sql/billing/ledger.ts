@@ -1,34 +1,19 @@
-import type { Static } from 'typebox';
 import type { Db } from '../db.ts';
 import { chargedItems, CATEGORY } from './charges.ts';
 import { moneyIn } from './money.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
 import { addDays, addMonths, dateIn, dateStart, monthIn, monthStart, rfc3339In } from '../../core/time.ts';
-import type { LedgerSchema } from '../../core/wire/billing.ts';
+import type { Ledger, LedgerRow } from '../../core/wire/billing.ts';
 
 export type Interval = 'day' | 'month';
 
 /** Most buckets one ledger answers (about ten years of days). */
 export const MAX_LEDGER_BUCKETS = 3700;
 
-export interface LedgerRow {
-  /** 'YYYY-MM-DD' (day) or 'YYYY-MM' (month) in the account's time zone */
-  bucket: string;
-  /** [start, end) of the bucket, clipped to the ledger's [from, to) */
-  start: string;
-  end: string;
-  topups: number;
-  adjustments: number;
-  charges: { mcc_service: number; mcc_initiated: number; muv: number; total: number };
-  /** topups + adjustments - charges.total */
-  net: number;
-  opening_balance: number;
-  /** the running balance at the bucket's end */
-  closing_balance: number;
-}
+export type { LedgerRow };
 
-export type Ledger = Static<typeof LedgerSchema>;
+export type { Ledger };
 
 /** The calendar buckets of [fromMs, toMs) in `tz`, as (label, start, end). */
 export function ledgerBuckets(fromMs: number, toMs: number, interval: Interval, tz: string): Array<{ bucket: string; start: number; end: number }> {

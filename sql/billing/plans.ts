@@ -1,18 +1,10 @@
-import { DEFAULT_PLAN } from '../../core/contract.ts';
+import { DEFAULT_PLAN, type PlanTerms } from '../../core/contract.ts';
 
-/** A plan and the instant (ms since epoch) it comes into force; the default plan first, from "always". */
-export interface Plan {
+/** A plan's terms and the instant (ms since epoch) it comes into force; the default plan first, from "always". */
+export interface Plan extends PlanTerms {
   /** plan.changed event id; null for the default plan */
   id: string | null;
   from_ms: number;
-  mcc_free_monthly: number;
-  muv_free_monthly: number;
-  /** rupiah */
-  price_mcc_service: number;
-  price_mcc_initiated: number;
-  price_muv: number;
-  mcc_rollover: boolean;
-  timezone: string;
 }
 
 /** Before any plan: far enough in the past for any stored time, small enough for Int64 arithmetic. */

@@ -1,16 +1,15 @@
-import type { Static } from 'typebox';
 import type { Db } from '../db.ts';
 import { chargedItems } from './charges.ts';
 import { moneyIn } from './money.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
 import { usageOf } from './usage.ts';
-import type { StatementMonthSchema, StatementSchema } from '../../core/wire/billing.ts';
+import type { Statement, StatementMonth } from '../../core/wire/billing.ts';
 
 /** One month of the statement: the usage shape plus money and balances (rupiah). */
-export type StatementMonth = Static<typeof StatementMonthSchema>;
+export type { StatementMonth };
 
-export type Statement = Static<typeof StatementSchema>;
+export type { Statement };
 
 /** A row per billing month from `from` to `to` ('YYYY-MM', both included). */
 export async function statement(db: Db, account: string, from: string, to: string): Promise<Statement> {

@@ -1,13 +1,12 @@
-import type { Static } from 'typebox';
 import type { Db } from '../db.ts';
 import { chargedItems, CATEGORY, type ChargeRow } from './charges.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
 import { monthIn } from '../../core/time.ts';
-import type { UsageSchema } from '../../core/wire/billing.ts';
+import type { Usage } from '../../core/wire/billing.ts';
 
 /** SPEC "billing/usage" shape; counts are conversations / visitors, money is rupiah. */
-export type Usage = Static<typeof UsageSchema>;
+export type { Usage };
 
 /** MCC / MUV usage and charges of one billing month ('YYYY-MM', account time zone; default: this month). */
 export async function usage(db: Db, account: string, month: string | undefined, now: number): Promise<Usage> {

@@ -1,33 +1,11 @@
 import type { Db } from '../db.ts';
 import { listItems } from './list.ts';
 import { rfc3339In } from '../../core/time.ts';
+import type { Visitor, VisitorPage } from '../../core/wire/billing.ts';
 
-export interface Visitor {
-  /** n-th visitor first seen in the month (time, then message id), from 1 */
-  seq: number;
-  channel: string;
-  contact_id: string;
-  /** its first inbound message of the month */
-  message_id: string;
-  first_seen_at: string;
-  room_id: string;
-  /** free while seq <= the month's muv_free_monthly */
-  free: boolean;
-  /** price_muv of the plan in force at first_seen_at, rupiah */
-  price: number;
-  /** rupiah actually charged */
-  charge: number;
-  plan_id: string | null;
-}
+export type { Visitor };
 
-export interface VisitorPage {
-  month: string;
-  quota: { free_quota: number; free_used: number };
-  total: number;
-  offset: number;
-  next_offset: number | null;
-  visitors: Visitor[];
-}
+export type { VisitorPage };
 
 /** Every visitor (channel, contact) of a billing month, in the order they were first seen, free or charged. */
 export async function visitors(db: Db, account: string, month: string | undefined, page: { limit: number; offset: number }, now: number): Promise<VisitorPage> {

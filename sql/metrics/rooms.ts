@@ -32,8 +32,8 @@ export interface RoomListOptions {
   resolved?: boolean;
 }
 
-/** One room of the drill-down. Times are unix ms, durations seconds (ms kept); null where the room has none. */
-export interface RoomRow {
+/** One room of the drill-down as the store gives it (api/routes/rooms.ts writes its times as RFC 3339). Times are unix ms, durations seconds (ms kept); null where the room has none. */
+export interface RoomRecord {
   room_id: string;
   started_at: number;
   channel: string | null;
@@ -73,7 +73,7 @@ interface Raw {
 export class BadCursorError extends Error {}
 
 /** The one row mapper of rooms.sql: the drill-down's pages and the export's rows. */
-function toRoomRow(r: Raw): RoomRow {
+function toRoomRecord(r: Raw): RoomRecord {
   return {
     room_id: r.room_id,
     started_at: r.started_ms,
@@ -97,10 +97,10 @@ const PAGE = { page: 'room_id IN (SELECT arrayJoin({ids:Array(String)}))', order
  * time, or by room id for accounts of more than SORTED_ROOMS_MAX rooms (`sorted` false).
  * The query runs before this returns, so an error comes before a file is begun.
  */
-export async function streamRooms(db: Db, f: MetricFilters): Promise<{ rows: StreamRows<RoomRow>; sorted: boolean }> {
+export async function streamRooms(db: Db, f: MetricFilters): Promise<{ rows: StreamRows<RoomRecord>; sorted: boolean }> {
   const sorted = (await accountRooms(db, f.account)) <= SORTED_ROOMS_MAX;
   const raw = await streamMetricSql<Raw>(db, 'rooms.sql', f, { page: '1', order: `ORDER BY ${sorted ? 'start_at, room_id' : 'room_id'}` });
-  return { rows: mapRows(raw, toRoomRow), sorted };
+  return { rows: mapRows(raw, toRoomRecord), sorted };
 }
 
 /**
@@ -108,7 +108,7 @@ export async function streamRooms(db: Db, f: MetricFilters): Promise<{ rows: Str
  * is the cursor of the following page, null on the last. Throws BadCursorError for a
  * cursor that is damaged or was made for another sort.
  */
-export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {}): Promise<{ rooms: RoomRow[]; next: string | null }> {
+export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {}): Promise<{ rooms: RoomRecord[]; next: string | null }> {
   const sort = o.sort ?? '-started_at';
   const desc = sort.startsWith('-');
   const column = (desc ? sort.slice(1) : sort) as (typeof ROOM_SORTS)[number];
@@ -136,7 +136,7 @@ export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {
   const byId = new Map(full.map((r) => [r.room_id, r]));
   const page = onPage.map((k) => byId.get(k.room_id)!).filter(Boolean);
   return {
-    rooms: page.map(toRoomRow),
+    rooms: page.map(toRoomRecord),
     next,
   };
 }

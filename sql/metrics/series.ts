@@ -8,10 +8,9 @@ import { responseTimeRows } from './response-time.ts';
 import { emptyTotalChats, totalChatsRows, type TotalChats } from './total-chats.ts';
 import { emptyDurations, type Durations, type Interval, type MetricFilters, type Row } from './types.ts';
 
-import { SERIES_METRICS } from '../../core/wire/metrics.ts';
+import { SERIES_METRICS, type SeriesMetric } from '../../core/wire/metrics.ts';
 
-export { SERIES_METRICS };
-export type SeriesMetric = (typeof SERIES_METRICS)[number];
+export { SERIES_METRICS, type SeriesMetric };
 export type SeriesValue = TotalChats | Durations | Csat;
 
 const METRICS: Record<SeriesMetric, { rows: (db: Db, f: MetricFilters, shape: { interval: Interval }) => Promise<Array<Row<SeriesValue>>>; empty: () => SeriesValue }> = {

@@ -1,7 +1,7 @@
 import { CHANNELS, type Channel } from '../../core/contract.ts';
-import { INTERVALS, ORIGINS, type Durations } from '../../core/wire/metrics.ts';
+import { INTERVALS, ORIGINS, type Durations, type Interval } from '../../core/wire/metrics.ts';
 
-export type Interval = (typeof INTERVALS)[number];
+export type { Interval };
 export type Origin = (typeof ORIGINS)[number];
 export { CHANNELS, INTERVALS, ORIGINS, type Channel };
 

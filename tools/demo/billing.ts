@@ -3,18 +3,11 @@ import { DAY, HOUR, TZ_MS, localDay, nextMonthStart } from './calendar.ts';
 import type { Outbox } from './events.ts';
 import type { Ev } from './queue.ts';
 import type { Rng } from './random.ts';
+import type { PlanTerms } from '../../core/contract.ts';
 
 /** An account's billing events: plan changes, balance top-ups and adjustments (amounts in IDR). */
 
-interface Plan {
-  mcc_free_monthly: number;
-  muv_free_monthly: number;
-  price_mcc_service: number;
-  price_mcc_initiated: number;
-  price_muv: number;
-  mcc_rollover: boolean;
-  timezone: string;
-}
+type Plan = PlanTerms;
 /** Starting plan (SPEC default prices plus free quotas), then one of these mid-period. */
 const START_PLAN: Plan = { mcc_free_monthly: 1000, muv_free_monthly: 500, price_mcc_service: 275, price_mcc_initiated: 460, price_muv: 600, mcc_rollover: true, timezone: 'Asia/Jakarta' };
 const MID_PLANS: Plan[] = [

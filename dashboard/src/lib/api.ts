@@ -3,7 +3,7 @@
  * cookie, and always the CSRF header the server asks of cookie-signed requests that
  * change something (README "Dashboard"). A 401 anywhere means the session is over.
  */
-import type { AccountList, SessionInfo } from '../../../api/session.ts';
+import type { AccountList, SessionInfo } from '../../../core/wire/session.ts';
 
 export class ApiFailure extends Error {
   constructor(

@@ -3,7 +3,7 @@
  * ("2026-10-01T09:00:00+07:00"), so its wall-clock digits are already local and labels
  * are read from them, never converted through the browser's own zone.
  */
-import type { Interval } from '../../../sql/metrics/types.ts';
+import type { Interval } from '../../../core/wire/metrics.ts';
 import { LOCALES, type Lang } from './format.ts';
 
 /** The local wall-clock time of an RFC 3339 string, as a Date to format in UTC. */

@@ -12,11 +12,8 @@ import type {
   SeriesResponse,
   SummaryResponse,
 } from '../../../core/wire/metrics.ts';
-import type { SeriesMetric } from '../../../sql/metrics/series.ts';
-import type { TotalChats } from '../../../sql/metrics/total-chats.ts';
-import type { Csat } from '../../../sql/metrics/csat.ts';
-import type { Durations } from '../../../sql/metrics/types.ts';
-import type { AccountInfo } from '../../../api/session.ts';
+import type { Csat, Durations, SeriesMetric, TotalChats } from '../../../core/wire/metrics.ts';
+import type { AccountInfo } from '../../../core/wire/session.ts';
 import { acct, api } from './api.ts';
 
 export type Summary = Static<typeof SummaryResponse>;
@@ -55,9 +52,9 @@ export const getHeatmap = (account: string, q: Q, signal?: AbortSignal) => api<H
 export const getRooms = (account: string, q: Q, signal?: AbortSignal) => api<Rooms>(acct(account, 'rooms', q), { signal });
 export const getCsatResponses = (account: string, q: Q, signal?: AbortSignal) => api<CsatResponses>(acct(account, 'csat/responses', q), { signal });
 
-// Billing: the query functions' own result types (sql/billing), as the API returns them.
-export type { Balance, Usage, Statement, StatementMonth, Ledger, LedgerRow, Conversation, ConversationPage } from '../../../sql/billing/index.ts';
-import type { Balance, ConversationPage, Ledger, Statement, Usage } from '../../../sql/billing/index.ts';
+// Billing: the wire types the billing query functions return.
+export type { Balance, Usage, Statement, StatementMonth, Ledger, LedgerRow, Conversation, ConversationPage } from '../../../core/wire/billing.ts';
+import type { Balance, ConversationPage, Ledger, Statement, Usage } from '../../../core/wire/billing.ts';
 
 export const getBalance = (account: string, signal?: AbortSignal) => api<Balance>(acct(account, 'billing/balance'), { signal });
 export const getUsage = (account: string, month: string, signal?: AbortSignal) => api<Usage>(acct(account, 'billing/usage', new URLSearchParams({ month })), { signal });
@@ -69,9 +66,8 @@ export const getConversations = (account: string, month: string, offset: number,
   api<ConversationPage>(acct(account, 'billing/conversations', new URLSearchParams({ month, offset: String(offset), limit: String(limit) })), { signal });
 
 // Exports: the report names and the schedule and run documents of the exports work.
-export type { Report } from '../../../api/export/report.ts';
-export type { RunDoc, ScheduleDoc } from '../../../api/scheduler/docs.ts';
-import type { RunDoc, ScheduleDoc } from '../../../api/scheduler/docs.ts';
+export type { Report, RunDoc, ScheduleDoc } from '../../../core/wire/exports.ts';
+import type { RunDoc, ScheduleDoc } from '../../../core/wire/exports.ts';
 
 export const getSchedules = (account: string, signal?: AbortSignal) => api<{ schedules: ScheduleDoc[] }>(acct(account, 'schedules'), { signal });
 export const getRuns = (account: string, signal?: AbortSignal) =>

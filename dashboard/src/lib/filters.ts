@@ -4,7 +4,7 @@
  * the browser's Back button undoes a filter change. Defaults are left out of the URL.
  */
 import type { Channel } from '../../../core/contract.ts';
-import type { Interval } from '../../../sql/metrics/types.ts';
+import type { Interval } from '../../../core/wire/metrics.ts';
 import { addDays, addMonths, daysBetween, isPlainDate, isTimeZone, startOfMonth, type PlainDate } from './dates.ts';
 
 /** The channels of the event contract, in its order (the type check below keeps them in step). */

@@ -3,7 +3,7 @@
  * the signed-in session. Components read these; reading inside a template or $derived
  * subscribes to changes.
  */
-import type { SessionInfo } from '../../../api/session.ts';
+import type { SessionInfo } from '../../../core/wire/session.ts';
 import type { Lang } from './format.ts';
 import { detectLang, isLang, translate } from './i18n.ts';
 import type { MessageKey } from './messages.ts';
