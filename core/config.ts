@@ -16,6 +16,12 @@ export interface Config {
   exportDir: string;
   /** Days an export file is kept. */
   exportRetentionDays: number;
+  /** Shortest time between two fires of a schedule's cron, seconds (SCHEDULE_MIN_INTERVAL_S); 0 = no limit. */
+  scheduleMinIntervalS: number;
+  /** Schedules one account may have (SCHEDULES_PER_ACCOUNT); 0 = no limit. */
+  schedulesPerAccount: number;
+  /** Bytes of scheduled export files kept per account (EXPORT_BYTES_PER_ACCOUNT); past it the oldest files go; 0 = no limit. */
+  exportBytesPerAccount: number;
   /** Run the export scheduler on this instance (SCHEDULER=0 turns it off). */
   scheduler: boolean;
   /** Hosts, addresses and CIDRs webhooks may reach although internal (WEBHOOK_ALLOW, comma-separated); empty: public addresses only. */
@@ -61,6 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exportDir: path.resolve(env.EXPORT_DIR || path.join(dataDir, 'exports')),
     exportRetentionDays: intFrom(env.EXPORT_RETENTION_DAYS, 30, 'EXPORT_RETENTION_DAYS'),
     scheduler: env.SCHEDULER !== '0' && env.SCHEDULER !== 'false',
+    scheduleMinIntervalS: intFrom(env.SCHEDULE_MIN_INTERVAL_S, 300, 'SCHEDULE_MIN_INTERVAL_S'),
+    schedulesPerAccount: intFrom(env.SCHEDULES_PER_ACCOUNT, 50, 'SCHEDULES_PER_ACCOUNT'),
+    exportBytesPerAccount: intFrom(env.EXPORT_BYTES_PER_ACCOUNT, 5 * 1024 ** 3, 'EXPORT_BYTES_PER_ACCOUNT'),
     webhookAllow: (env.WEBHOOK_ALLOW || '').split(',').map((h) => h.trim()).filter(Boolean),
     sessionSecret: env.SESSION_SECRET || undefined,
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
@@ -103,6 +112,10 @@ export function tuning(env: NodeJS.ProcessEnv = process.env) {
     zipLevel: Math.min(intFrom(env.ZIP_LEVEL, 1, 'ZIP_LEVEL'), 9),
     /** Memo of billing results per derivation (BILLING_MEMO=0 turns it off, to measure the queries). */
     billingMemo: env.BILLING_MEMO !== '0',
+    /** Contacts with fewer stored messages than this are derived by billing's SQL fold, many a query (BILLING_SMALL_ROWS). */
+    billingSmallRows: intFrom(env.BILLING_SMALL_ROWS, 500, 'BILLING_SMALL_ROWS'),
+    /** Messages a page of billing's page fold reads (BILLING_PAGE_ROWS, at least 1): bounds a query's time and a derivation's memory. */
+    billingPageRows: Math.max(1, intFrom(env.BILLING_PAGE_ROWS, 20_000, 'BILLING_PAGE_ROWS')),
   };
 }
 

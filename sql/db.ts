@@ -3,6 +3,7 @@ import { pidAlive, processIdentity } from '../core/process.ts';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../core/config.ts';
+import { inlineParams } from './literals.ts';
 
 /**
  * The one way to reach ClickHouse. Embedded chDB by default (in-process, data in
@@ -87,6 +88,8 @@ export async function openDbOrExit(cfg: Config, opts: { readers?: number } = {})
 
 /** Number of read connections to embedded chDB: queries on different connections run in parallel. */
 const EMBEDDED_READERS = 3;
+/** Longest embedded query with inlined values; ClickHouse's max_query_size is 262144 bytes. */
+const INLINE_MAX_BYTES = 250_000;
 /** Reads at a time on a ClickHouse server (of its 16 sockets). */
 const SERVER_READ_SLOTS = 8;
 
@@ -179,6 +182,20 @@ function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[
       }
     }
   };
+  // Embedded, values go as literals (sql/literals.ts) instead of bound parameters: chDB's
+  // Node binding runs every query with parameters one at a time in the whole process
+  // (globalParamChain in chdb/index.js: its parameter state is not per connection), so the
+  // read connections would take turns. Measured: 40 concurrent 4 ms queries 219/s bound, 269/s
+  // inlined; the summary endpoint under 10 connections (bench/load.ts, 500k events, 2 CPUs)
+  // 22 req/s p50 452 ms bound, 28 req/s p50 327 ms inlined. A query whose literals would pass
+  // max_query_size (256 KiB; bound values do not count against it), such as a long id list of
+  // ingestion or billing, stays bound. Server mode keeps bound parameters: a server binds them
+  // per query, in parallel.
+  const statement = (sql: string, params?: Record<string, unknown>): { query: string; query_params?: Record<string, unknown> } => {
+    if (mode !== 'embedded' || !params || Object.keys(params).length === 0) return { query: sql, query_params: params };
+    const inlined = inlineParams(sql, params);
+    return Buffer.byteLength(inlined) <= INLINE_MAX_BYTES ? { query: inlined } : { query: sql, query_params: params };
+  };
   let version: Promise<string> | undefined;
   return {
     mode,
@@ -189,12 +206,12 @@ function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[
     readStats: () => ({ running, queued: waiting.length, max: queueMax }),
     query: <T>(sql: string, params?: Record<string, unknown>, settings?: Record<string, unknown>) =>
       withReader(async (c) => {
-        const rs = await c.query({ query: sql, query_params: params, format: 'JSONEachRow', clickhouse_settings: settings as never });
+        const rs = await c.query({ ...statement(sql, params), format: 'JSONEachRow', clickhouse_settings: settings as never });
         return (await rs.json()) as T[];
       }),
     command: (sql, params, settings) =>
       withReader(async (c) => {
-        await c.command({ query: sql, query_params: params, clickhouse_settings: settings as never });
+        await c.command({ ...statement(sql, params), clickhouse_settings: settings as never });
       }),
     // Asked once (it does not change while the process runs), so /health need not reach the store.
     version: () =>

@@ -25,7 +25,7 @@ const OPTS: SchedulerOptions = { baseUrl: 'http://reports.example.test', webhook
 const clock = clockFrom(Date.parse('2026-11-16T10:00:00+07:00'));
 
 beforeAll(async () => {
-  s = await startServer({ WEBHOOK_ALLOW: '127.0.0.1' }, { clock });
+  s = await startServer({ WEBHOOK_ALLOW: '127.0.0.1', SCHEDULE_MIN_INTERVAL_S: '0' }, { clock });
   await postNdjson(s.app, s.adminKey, fs.readFileSync(EXAMPLE_NDJSON));
   key = await s.accountKey('demo');
   await schedulerFor(s.app).start(OPTS);
@@ -268,7 +268,7 @@ describe('restart', () => {
     await s.close(); // the scheduler stops with the app
     await new Promise((r) => setTimeout(r, Math.max(0, fireAt - clock()) + 500));
 
-    s = await startServer({ DATA_DIR: dataDir, WEBHOOK_ALLOW: '127.0.0.1' }, { clock });
+    s = await startServer({ DATA_DIR: dataDir, WEBHOOK_ALLOW: '127.0.0.1', SCHEDULE_MIN_INTERVAL_S: '0' }, { clock });
     key = await s.accountKey('demo');
     await schedulerFor(s.app).start(OPTS);
     const caught = await until('the catch-up run', async () => (await runsOf(c.id)).find((r) => r.trigger === 'catch_up' && r.status === 'succeeded'));

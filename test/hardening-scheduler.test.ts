@@ -24,7 +24,8 @@ let s: TestServer;
 let key: string;
 const BASE = '/api/v1/accounts/demo';
 // Loopback receivers only: the guard lets webhooks reach 127.0.0.1 here and nothing else internal.
-const ENV = { WEBHOOK_ALLOW: '127.0.0.1' };
+// Per-second and per-minute crons make the tests' fires come quickly: no minimum interval here.
+const ENV = { WEBHOOK_ALLOW: '127.0.0.1', SCHEDULE_MIN_INTERVAL_S: '0' };
 const OPTS: SchedulerOptions = { baseUrl: 'http://reports.example.test', webhook: { backoffMs: [30, 60], timeoutMs: 3000 }, syncEveryMs: 3_600_000 };
 const clock = clockFrom(Date.parse('2026-11-16T10:00:00+07:00'));
 

@@ -8,7 +8,7 @@ import { offersFormat } from '../export/index.ts';
 import { PERIODS } from '../export/period.ts';
 import { REPORTS } from '../export/report.ts';
 import { parseAllow, webhookUrlError } from '../../core/webhook-guard.ts';
-import { cronError, timeZoneError } from '../scheduler/cron.ts';
+import { cronError, cronTooFrequent, timeZoneError } from '../scheduler/cron.ts';
 import { runDoc, scheduleDoc, type ScheduleDoc } from '../scheduler/docs.ts';
 import type { RunRow } from '../../sql/scheduler/runs.ts';
 import { getSchedule, listSchedules, newScheduleId, saveSchedule, type ScheduleRow } from '../../sql/scheduler/schedules.ts';
@@ -52,6 +52,12 @@ const PatchBody = Type.Partial(CreateBody, { additionalProperties: false });
 type PatchBody = Static<typeof PatchBody>;
 
 /** The checks a schema cannot make: filters, cron, zone, format of the report, webhook URL. */
+/** A cron that fires more often than SCHEDULE_MIN_INTERVAL_S allows: 400 naming cron. */
+function checkFrequency(s: Pick<ScheduleRow, 'cron' | 'tz'>, minS: number, now: number): void {
+  const why = cronTooFrequent(s.cron, s.tz, minS, new Date(now));
+  if (why) throw badRequest('cron', why);
+}
+
 function check(s: Pick<ScheduleRow, 'cron' | 'tz' | 'report' | 'format' | 'webhook_url' | 'filters'>): void {
   // The metrics' own checks of the filters, so a run never fails on one saved here.
   const f = JSON.parse(s.filters) as ScheduleFilters;
@@ -109,7 +115,7 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
         params: AccountParams,
         body: CreateBody,
         response: { 201: ref('Schedule') },
-        errorResponses: errors(ACCOUNT_BODY),
+        errorResponses: errors([...ACCOUNT_BODY, 409], { 409: 'The account already has SCHEDULES_PER_ACCOUNT schedules' }),
       },
     },
     async (req, reply) => {
@@ -134,6 +140,11 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
         updated_at: now,
       };
       check(row);
+      const limit = app.ctx.config.schedulesPerAccount;
+      if (limit > 0 && (await listSchedules(db, acct)).length >= limit) {
+        throw new ApiError(409, 'too_many_schedules', `the account has ${limit} schedules, the most it may have (SCHEDULES_PER_ACCOUNT); delete one first`);
+      }
+      checkFrequency(row, app.ctx.config.scheduleMinIntervalS, now);
       await checkWebhook(row.webhook_url, app.ctx.config.webhookAllow);
       const saved = await saveSchedule(db, row);
       const d = doc(saved);
@@ -195,6 +206,8 @@ export async function schedulesRoutes(app: FastifyInstance): Promise<void> {
       // Fires before a change of when it runs are not "missed" by the new timing.
       if (next.cron !== cur.cron || next.tz !== cur.tz || (next.enabled && !cur.enabled)) next.armed_at = now;
       check(next);
+      // Only a change of timing is held to the interval: a schedule saved before the limit can still be paused or renamed.
+      if (next.cron !== cur.cron || next.tz !== cur.tz) checkFrequency(next, app.ctx.config.scheduleMinIntervalS, now);
       // only a URL this request sets: a schedule saved before the guard can still be changed (delivery checks it anyway)
       if (b.webhook_url) await checkWebhook(b.webhook_url, app.ctx.config.webhookAllow);
       const saved = await saveSchedule(db, next);

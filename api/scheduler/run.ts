@@ -10,6 +10,8 @@ import { deliver, type WebhookOptions } from './webhook.ts';
 import { newRunId, saveRun, type RunRow, type RunTrigger } from '../../sql/scheduler/runs.ts';
 import { getSchedule, type ScheduleRow } from '../../sql/scheduler/schedules.ts';
 import { runDoc } from './docs.ts';
+import { trimAccountFiles } from './retention.ts';
+import { accountDir, runFilePath } from './paths.ts';
 
 export interface RunDeps {
   db: Db;
@@ -19,24 +21,15 @@ export interface RunDeps {
   webhook: WebhookOptions;
   /** The app's clock: the run's times and its period. */
   clock: () => number;
+  /** Bytes of files kept per account (EXPORT_BYTES_PER_ACCOUNT; 0 = no cap). */
+  maxAccountBytes: number;
   /** Who runs it (api/scheduler/owner.ts), recorded on the run. */
   owner: string;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
-/** Where a run's file lives, relative to EXPORT_DIR: one folder per account. */
-export const runFilePath = (exportDir: string, run: Pick<RunRow, 'account_id' | 'file'>) => path.join(accountDir(exportDir, run.account_id), path.basename(run.file));
+export { accountDir, runFilePath };
 
-/**
- * An account's folder in EXPORT_DIR, built from a safe encoding of its id: never a
- * separator, never `.` or `..`, so no id (even one a future check lets through) leaves
- * EXPORT_DIR. Valid ids encode to themselves, so existing folders keep their names.
- */
-export function accountDir(exportDir: string, account: string): string {
-  const seg = encodeURIComponent(account);
-  if (seg === '' || /^\.+$/.test(seg)) throw new Error(`account id ${JSON.stringify(account.slice(0, 64))} cannot name a folder`);
-  return path.join(exportDir, seg);
-}
 
 /**
  * One export run of a schedule: recorded as running, the workbook written to a
@@ -110,6 +103,8 @@ export async function executeRun(
     fs.renameSync(part, path.join(dir, file));
     run = await saveRun(db, { ...run, status: 'succeeded', finished_at: deps.clock(), rows: result.rows, bytes, file });
     deps.log.info({ run: run.id, schedule: s.id, rows: result.rows, bytes, ms: run.finished_at! - startedAt }, 'export run succeeded');
+    const trimmed = await trimAccountFiles(db, deps.exportDir, s.account_id, deps.maxAccountBytes, deps.clock());
+    if (trimmed) deps.log.info({ account: s.account_id, files: trimmed }, 'oldest export files deleted: past EXPORT_BYTES_PER_ACCOUNT');
   } catch (e) {
     out?.destroy();
     if (part) fs.rmSync(part, { force: true });

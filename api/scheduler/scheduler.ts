@@ -90,7 +90,7 @@ export class Scheduler {
 
   private deps(): RunDeps {
     const webhook = { ...this.opts.webhook, signal: this.abort.signal, now: this.clock, allow: parseAllow(this.config.webhookAllow) };
-    return { db: this.db, exportDir: this.config.exportDir, baseUrl: this.opts.baseUrl, webhook, log: this.log, clock: this.clock, owner: this.owner.id };
+    return { db: this.db, exportDir: this.config.exportDir, maxAccountBytes: this.config.exportBytesPerAccount, baseUrl: this.opts.baseUrl, webhook, log: this.log, clock: this.clock, owner: this.owner.id };
   }
 
   async start(opts: SchedulerOptions = {}): Promise<void> {

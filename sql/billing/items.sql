@@ -1,24 +1,24 @@
--- Derives the billable items of an account's contacts (all of them, or those whose
--- marker ids are in {markers}) from billing_messages and writes them with version
--- {version}: per contact its WhatsApp conversations (kind 0), its visitor-months
--- (kind 1) and one sync marker (kind 2) with the number of message rows read and the keys
--- of the items written, all from the same snapshot.
+-- Derives the billable items of some small contacts of an account (a list or a key range,
+-- each with fewer than small.ts's limit of message rows) from billing_messages in one
+-- query, and writes them with version {version}: per contact its WhatsApp conversations
+-- (kind 0), its visitor-months (kind 1) and one sync marker (kind 2, month 1970-01-01,
+-- t 1970, id 'channel:contact_id') with the number of message rows read and the keys of
+-- the items written, all from the same snapshot. Same rules and results as the fold of
+-- derive.ts, which bigger contacts get (its comment states the SPEC rules).
 --
--- SPEC rules, per contact, messages in billing order (time, inbound before outbound at
--- the same instant, then id; arraySort on the tuple gives exactly that):
--- * MCC (WhatsApp only): an outbound message opens a conversation when none is open; a
---   conversation opened at t is open during [t, t + 24 h). It is initiated when the
---   opening message is a template or a broadcast, or when the contact's latest inbound
---   message at or before t is older than t - 24 h (or there is none); else service.
---   The fold carries (opened_at of the open conversation, latest inbound, conversations).
--- * MUV: the contact's first inbound message in each calendar month of {tz}.
+-- Per contact, messages in billing order (time, inbound before outbound at the same
+-- instant, then id; arraySort on the tuple gives exactly that). The fold carries (opened_at
+-- of the open conversation, latest inbound, conversations); it copies its array at every
+-- message, so its cost grows with messages x conversations: fine for small contacts only.
 -- Times are Int64 milliseconds; 86400000 ms = 24 h; -1e15 stands for "never".
 -- `hour` is the start of the item's local hour in {tz} (charges.sql counts whole hours).
+-- The marker's keys ride in its own array element (it.10), so ARRAY JOIN copies no
+-- array per item.
 INSERT INTO billing_items (account_id, kind, month, t, id, category, channel, contact_id, room_id, forced, last_inbound_at, rows, version, is_deleted, hour, keys)
 SELECT {account:String}, it.1, it.2, fromUnixTimestamp64Milli(it.3, 'UTC'), it.4, it.5, channel, contact_id,
        it.6, it.7, fromUnixTimestamp64Milli(greatest(it.8, 0), 'UTC'), it.9, {version:UInt64}, 0,
        if(it.1 = 2, toDateTime(0, 'UTC'), toDateTime(toStartOfHour(fromUnixTimestamp64Milli(it.3, {tz:String})), 'UTC')),
-       if(it.1 = 2, item_keys, [])
+       it.10
 FROM
 (
     SELECT channel, contact_id,
@@ -43,7 +43,9 @@ FROM
                arrayMap(v -> (toUInt8(1), toStartOfMonth(fromUnixTimestamp64Milli(v.1, 'UTC'), {tz:String}), v.1, v.3, toUInt8(2), v.5, toUInt8(0), toInt64(0), toUInt64(0)), first_seen)
            ) AS derived,
            arrayMap(d -> (d.1, d.2, fromUnixTimestamp64Milli(d.3, 'UTC'), d.4), derived) AS item_keys,
-           arrayPushBack(derived, (toUInt8(2), toDate('1970-01-01'), toInt64(0), concat(channel, ':', contact_id), toUInt8(0), '', toUInt8(0), toInt64(0), message_rows)) AS items
+           arrayPushBack(
+               arrayMap(d -> (d.1, d.2, d.3, d.4, d.5, d.6, d.7, d.8, d.9, CAST([], 'Array(Tuple(UInt8, Date, DateTime64(3, \'UTC\'), String))')), derived),
+               (toUInt8(2), toDate('1970-01-01'), toInt64(0), concat(channel, ':', contact_id), toUInt8(0), '', toUInt8(0), toInt64(0), message_rows, item_keys)) AS items
     FROM billing_messages
     WHERE account_id = {account:String} /*contacts*/
     GROUP BY channel, contact_id

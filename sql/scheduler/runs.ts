@@ -55,6 +55,7 @@ const SQL = {
   running: read('run-running.sql'),
   unfinished: read('run-unfinished.sql'),
   expired: read('run-expired.sql'),
+  kept: read('run-kept.sql'),
 };
 
 type Times = 'scheduled_for' | 'period_from' | 'period_to' | 'started_at' | 'finished_at' | 'file_deleted_at';
@@ -125,6 +126,12 @@ export async function runningRuns(db: Db, scheduleId?: string): Promise<RunRow[]
 /** Runs still running or with a webhook still due: what a dead process may have left. */
 export async function unfinishedRuns(db: Db): Promise<RunRow[]> {
   const rows = await db.query<Raw>(SQL.unfinished, {}, SETTINGS);
+  return rows.map(fromRow);
+}
+
+/** An account's runs whose file is still on disk, newest first. */
+export async function keptRuns(db: Db, account: string): Promise<RunRow[]> {
+  const rows = await db.query<Raw>(SQL.kept, { account }, SETTINGS);
   return rows.map(fromRow);
 }
 

@@ -1,0 +1,19 @@
+-- Billing derivation in segments (sql/billing/derive.ts): a big contact's messages are
+-- derived page by page (about BILLING_PAGE_ROWS messages a query) and re-derived only from
+-- the first segment whose messages changed, so one contact with a million messages costs
+-- short queries and bounded memory instead of one fold over all of them. Migrations 020
+-- and 022 stay as they are (stores already carry them).
+--
+-- Sync markers (billing_items kind 2, month 1970-01-01, id 'channel:contact_id') of such
+-- a contact come in two shapes:
+-- * a segment marker per run of its messages: t = the time of the run's last message
+--   (every message of that instant is in it), `rows` the billing_messages rows it read,
+--   `keys` the items derived from them;
+-- * one directory at t = 1970, rows 0: in `segs`, the contact's live segments in time
+--   order, each (end ms, rows, then the fold's state after it: opening time of the
+--   latest conversation (ms), latest inbound message (ms) and that message's local
+--   month), so that a re-derivation resumes after any segment.
+-- A directory is written in the same INSERT as the segment markers it lists, so it lists
+-- every live marker of its contact. Small contacts keep 020's single marker at t = 1970
+-- (rows > 0, `segs` empty), so stores derived before this migration stay valid as they are.
+ALTER TABLE billing_items ADD COLUMN IF NOT EXISTS segs Array(Tuple(Int64, UInt64, Int64, Int64, Date));
