@@ -29,6 +29,7 @@ import { dashboardRoutes } from './dashboard.ts';
 import { sharedSchemas } from './routes/openapi-schemas.ts';
 import { Alerter } from './alerts.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { ReadCache } from './read-cache.ts';
 
 export interface AppOptions {
   config: Config;
@@ -49,6 +50,8 @@ export interface AppContext {
   alerter: Alerter;
   /** Export schedules (api/scheduler): armed only by api/main.ts or a test (start), used by the routes on every instance. */
   scheduler: Scheduler;
+  /** Report answers shared in flight and kept per account data version (api/read-cache.ts). */
+  reads: ReadCache;
 }
 
 declare module 'fastify' {
@@ -80,7 +83,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await dedup.load();
   const clock = opts.clock ?? clockFromEnv(opts.config.now);
   const alerter = new Alerter(opts.db, app.log, { webhookAllow: opts.config.webhookAllow }, clock);
-  const ctx: AppContext = { config: opts.config, db: opts.db, keys, dedup, ingestor: new Ingestor(opts.db, dedup, { maxRejectedLines: opts.config.maxRejectedLines }), clock, alerter, scheduler: new Scheduler(opts.db, opts.config, app.log, clock) };
+  const ctx: AppContext = { config: opts.config, db: opts.db, keys, dedup, ingestor: new Ingestor(opts.db, dedup, { maxRejectedLines: opts.config.maxRejectedLines }), clock, alerter, scheduler: new Scheduler(opts.db, opts.config, app.log, clock), reads: new ReadCache(opts.db, opts.config.readCacheEntries) };
   app.decorate('ctx', ctx);
   // Low-balance alerts: a check after stored batches; deliveries a stop left pending go on once ready.
   ctx.ingestor.onStored((accounts) => alerter.touched(accounts));

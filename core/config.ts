@@ -34,6 +34,8 @@ export interface Config {
   rateLimitPerMin: number;
   /** Failed authentications a minute from one address before it gets 429 without a store query (AUTH_FAILURES_PER_MIN). */
   authFailuresPerMin: number;
+  /** Report answers kept by the read cache (READ_CACHE_ENTRIES); 0 = keep none (identical requests in flight are still shared). */
+  readCacheEntries: number;
   /** Reads that may wait for a store connection before more get 503 (READ_QUEUE_MAX); 0 = no bound. */
   readQueueMax: number;
   /** Fastify's trustProxy (TRUST_PROXY): whose X-Forwarded-For / -Proto to believe; false = nobody's. */
@@ -76,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMin: intFrom(env.RATE_LIMIT_PER_MIN, 6000, 'RATE_LIMIT_PER_MIN'),
     authFailuresPerMin: intFrom(env.AUTH_FAILURES_PER_MIN, 30, 'AUTH_FAILURES_PER_MIN'),
     readQueueMax: intFrom(env.READ_QUEUE_MAX, 64, 'READ_QUEUE_MAX'),
+    readCacheEntries: intFrom(env.READ_CACHE_ENTRIES, 500, 'READ_CACHE_ENTRIES'),
     trustProxy: trustProxyFrom(env.TRUST_PROXY),
     requestTimeoutMs: intFrom(env.REQUEST_TIMEOUT_MS, 600_000, 'REQUEST_TIMEOUT_MS'),
     now: env.NOW || undefined,

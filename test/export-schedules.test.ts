@@ -12,7 +12,7 @@ import { newRunId, saveRun, type RunRow } from '../sql/scheduler/runs.ts';
 import { getSchedule } from '../sql/scheduler/schedules.ts';
 import { clockFrom } from '../core/clock.ts';
 import { verify } from '../core/webhooks.ts';
-import { EXAMPLE_NDJSON, bearer, postNdjson, startServer, SLOW, type TestServer } from './helpers.ts';
+import { bearer, EXAMPLE_NDJSON, postNdjson, SLOW, startServer, type TestServer, until } from './helpers.ts';
 
 let s: TestServer;
 let key: string;
@@ -35,15 +35,6 @@ afterAll(async () => s?.close());
 const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
   s.app.inject({ method, url: `${BASE}${url}`, headers: bearer(key), ...(payload ? { payload } : {}) });
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 20_000 * SLOW): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const runsOf = async (scheduleId: string) => (await call('GET', `/exports?schedule_id=${scheduleId}&limit=500`)).json().runs as Array<Record<string, any>>;
 

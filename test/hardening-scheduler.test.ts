@@ -10,7 +10,7 @@ import { newRunId, saveRun, type RunRow } from '../sql/scheduler/runs.ts';
 import { getSchedule } from '../sql/scheduler/schedules.ts';
 import { clockFrom } from '../core/clock.ts';
 import { processIdentity } from '../core/process.ts';
-import { bearer, startServer, SLOW, type TestServer } from './helpers.ts';
+import { bearer, startServer, type TestServer, until } from './helpers.ts';
 
 /**
  * Issue 15, item 4: what a dead process left is taken over at the next start (every run it
@@ -51,15 +51,6 @@ const newSchedule = async (body: object = {}) => {
   return r.json();
 };
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 20_000 * SLOW): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A run row as a process writes it when the run starts. */
 const runningRow = (scheduleId: string, owner: string, over: Partial<RunRow> = {}): RunRow => ({

@@ -13,6 +13,17 @@ import type { Clock } from '../core/clock.ts';
 /** How much slower this run is: 10 under libfaketime, which slows chDB about 10x (vitest.config.ts); waits in tests stretch by it. */
 export const SLOW = process.env.FAKETIME ? 10 : 1;
 
+/** Polls `fn` every 100 ms until it gives a truthy value, or fails naming `what` after `ms` (stretched under faketime). */
+export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 20_000 * SLOW): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 export const EXAMPLE_NDJSON = path.join(FIXTURES, 'spec-example.ndjson');
 export const EXAMPLE_EXPECTED = path.join(FIXTURES, 'spec-example.expected.json');

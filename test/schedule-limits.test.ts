@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { clockFrom } from '../core/clock.ts';
-import { bearer, startServer, SLOW, type TestServer } from './helpers.ts';
+import { bearer, startServer, type TestServer, until } from './helpers.ts';
 
 /**
  * Issue 15, item 6: an account key cannot make a per-second schedule, nor more schedules
@@ -26,15 +26,6 @@ afterAll(async () => s?.close());
 const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
   s.app.inject({ method, url: `${BASE}${url}`, headers: bearer(key), ...(payload ? { payload } : {}) });
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000 * SLOW): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('schedule limits', () => {
   test('a cron firing more often than every 300 s is refused, naming cron and the gap; every 5 minutes is allowed', async () => {

@@ -19,6 +19,13 @@ import {
 import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
 import { AccountParams } from './params.ts';
 
+/**
+ * "This month" when a request names none, as a cache key: the 15-minute slot of `now`.
+ * Every zone's offset is a whole number of quarter hours, so the month of `now` in the
+ * account's zone is the same throughout a slot, whatever the zone.
+ */
+const thisMonth = (now: number) => `now:${Math.floor(now / 900_000)}`;
+
 /** Longest statement, months. */
 const MAX_STATEMENT_MONTHS = 120;
 const Instant = (description: string) =>
@@ -46,6 +53,7 @@ const schema = (summary: string, description: string, querystring: object, respo
 export async function billingRoutes(app: FastifyInstance): Promise<void> {
   const db = app.ctx.db;
   const account = (req: { params: unknown }) => (req.params as { account: string }).account;
+  const cached = <T>(acct: string, key: unknown[], fn: () => Promise<T>) => app.ctx.reads.get(acct, JSON.stringify(key), fn);
 
   const alerter = app.ctx.alerter;
 
@@ -59,7 +67,11 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
         UsageSchema,
       ),
     },
-    async (req) => usage(db, account(req), (req.query as { month?: string }).month, app.ctx.clock()),
+    async (req) => {
+      const month = (req.query as { month?: string }).month;
+      const now = app.ctx.clock();
+      return cached(account(req), ['usage', month ?? thisMonth(now)], () => usage(db, account(req), month, now));
+    },
   );
 
   app.get(
@@ -74,7 +86,10 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const at = (req.query as { at?: string }).at;
-      return balance(db, account(req), at === undefined ? app.ctx.clock() : parseTimestamp('at', at));
+      // "Now" moves on by itself: only a balance at a given instant is kept.
+      if (at === undefined) return balance(db, account(req), app.ctx.clock());
+      const ms = parseTimestamp('at', at);
+      return cached(account(req), ['balance', ms], () => balance(db, account(req), ms));
     },
   );
 
@@ -92,7 +107,7 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
       const q = req.query as { from: string; to: string };
       if (q.from > q.to) throw badRequest('from', 'must not be after to');
       if (monthDiff(q.from, q.to) >= MAX_STATEMENT_MONTHS) throw badRequest('to', `at most ${MAX_STATEMENT_MONTHS} months from from`);
-      return statement(db, account(req), q.from, q.to);
+      return cached(account(req), ['statement', q.from, q.to], () => statement(db, account(req), q.from, q.to));
     },
   );
 
@@ -123,7 +138,7 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
       } catch {
         throw badRequest('to', `more than ${MAX_LEDGER_BUCKETS} ${interval} buckets; shorten the range or use interval=month`);
       }
-      return ledger(db, acct, from, to, interval);
+      return cached(acct, ['ledger', from, to, interval], () => ledger(db, acct, from, to, interval));
     },
   );
 
@@ -139,7 +154,8 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const q = req.query as { month?: string; limit: number; offset: number };
-      return conversations(db, account(req), q.month, { limit: q.limit, offset: q.offset }, app.ctx.clock());
+      const now = app.ctx.clock();
+      return cached(account(req), ['conversations', q.month ?? thisMonth(now), q.limit, q.offset], () => conversations(db, account(req), q.month, { limit: q.limit, offset: q.offset }, now));
     },
   );
 
@@ -155,7 +171,8 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const q = req.query as { month?: string; limit: number; offset: number };
-      return visitors(db, account(req), q.month, { limit: q.limit, offset: q.offset }, app.ctx.clock());
+      const now = app.ctx.clock();
+      return cached(account(req), ['visitors', q.month ?? thisMonth(now), q.limit, q.offset], () => visitors(db, account(req), q.month, { limit: q.limit, offset: q.offset }, now));
     },
   );
 

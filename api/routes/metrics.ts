@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from 'typebox';
-import { checkInterval, FilterQuery, parseFilters, period, type FilterInput } from '../filters.ts';
+import { checkInterval, FilterQuery, parseFilters, period, type FilterInput, type ParsedFilters } from '../filters.ts';
 import { rfc3339In } from '../../core/time.ts';
 import { roomsHeatmap } from '../../sql/metrics/heatmap.ts';
 import { metricSeries, type SeriesMetric } from '../../sql/metrics/series.ts';
@@ -36,6 +36,8 @@ const schema = (summary: string, description: string, querystring: object, respo
 export async function metricsRoutes(app: FastifyInstance): Promise<void> {
   const db = app.ctx.db;
   const account = (req: { params: unknown }) => (req.params as { account: string }).account;
+  // Keyed by the parsed filters (the window already resolved against the clock), never the raw URL.
+  const cached = <T>(route: string, f: ParsedFilters, extra: unknown, fn: () => Promise<T>) => app.ctx.reads.get(f.account, JSON.stringify([route, f, extra]), fn);
 
   app.get(
     '/metrics/summary',
@@ -49,7 +51,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const f = await parseFilters(db, account(req), req.query as FilterInput, app.ctx.clock());
-      const s = await summaryWithPrevious(db, f);
+      const s = await cached('summary', f, null, () => summaryWithPrevious(db, f));
       return { ...s.current, period: period(f), previous: { ...s.previous, period: period(f, s.previousFrom, f.from) } };
     },
   );
@@ -69,7 +71,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
       const interval = q.interval ?? 'day';
       const f = await parseFilters(db, account(req), q, app.ctx.clock());
       checkInterval(f, interval);
-      const series = await metricSeries(db, f, q.metric, interval);
+      const series = await cached('timeseries', f, [q.metric, interval], () => metricSeries(db, f, q.metric, interval));
       return { metric: q.metric, interval, period: period(f), buckets: series.map((b) => ({ start: rfc3339In(f.tz, b.start), ...b.value })) };
     },
   );
@@ -86,7 +88,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const f = await parseFilters(db, account(req), req.query as FilterInput, app.ctx.clock());
-      const rows = await summaryBy(db, f, 'agent');
+      const rows = await cached('agents', f, null, () => summaryBy(db, f, 'agent'));
       return { period: period(f), agents: rows.map((r) => ({ agent_id: r.key || null, ...r.value })) };
     },
   );
@@ -103,7 +105,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const f = await parseFilters(db, account(req), req.query as FilterInput, app.ctx.clock());
-      const rows = new Map((await summaryBy(db, f, 'channel')).map((r) => [r.key, r.value]));
+      const rows = new Map((await cached('channels', f, null, () => summaryBy(db, f, 'channel'))).map((r) => [r.key, r.value]));
       const channels = CHANNELS.map((c) => ({ channel: c as string | null, ...(rows.get(c) ?? emptySummary()) }));
       const none = rows.get('');
       if (none) channels.push({ channel: null, ...none });
@@ -123,7 +125,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const f = await parseFilters(db, account(req), req.query as FilterInput, app.ctx.clock());
-      const rooms = await roomsHeatmap(db, f);
+      const rooms = await cached('heatmap', f, null, () => roomsHeatmap(db, f));
       return { period: period(f), weekdays: WEEKDAYS, rooms, total: rooms.flat().reduce((a, b) => a + b, 0) };
     },
   );
