@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 // The cookie plugin's additions to the request and reply types (registered in app.ts).
 import type {} from '@fastify/cookie';
-import { AccountInfo, AccountList, SessionInfo } from '../core/wire/session.ts';
+import type { SessionInfo } from '../core/wire/session.ts';
 import type { Config } from '../core/config.ts';
 import { ApiError } from './errors.ts';
 import type { KeyStore } from './keys.ts';
@@ -31,8 +31,6 @@ export const SESSION_TTL_MS = 12 * 3600 * 1000;
  * authenticate by cookie must carry it: with SameSite=Strict this is the CSRF defence.
  */
 export const CSRF_HEADER = 'x-requested-with';
-
-export { AccountInfo, AccountList, SessionInfo };
 
 /** SESSION_SECRET, else DATA_DIR/session.secret, made once (mode 0600) so sessions survive restarts. */
 export function sessionSecret(config: Config): string {

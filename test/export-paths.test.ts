@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { accountDir, runFilePath } from '../api/scheduler/run.ts';
+import { accountDir, runFilePath } from '../api/scheduler/paths.ts';
 
 describe('export file paths', () => {
   const root = path.resolve('/srv/exports');

@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { periodWindow } from '../api/export/period.ts';
 import { CronTimes } from '../api/scheduler/cron.ts';
-import { schedulerFor, type SchedulerOptions } from '../api/scheduler/scheduler.ts';
+import type { SchedulerOptions } from '../api/scheduler/scheduler.ts';
 import { newRunId, saveRun, type RunRow } from '../sql/scheduler/runs.ts';
 import { getSchedule } from '../sql/scheduler/schedules.ts';
 import { clockFrom } from '../core/clock.ts';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   s = await startServer({ WEBHOOK_ALLOW: '127.0.0.1', SCHEDULE_MIN_INTERVAL_S: '0' }, { clock });
   await postNdjson(s.app, s.adminKey, fs.readFileSync(EXAMPLE_NDJSON));
   key = await s.accountKey('demo');
-  await schedulerFor(s.app).start(OPTS);
+  await s.app.ctx.scheduler.start(OPTS);
 });
 afterAll(async () => s?.close());
 
@@ -131,7 +131,7 @@ describe('scheduled runs', () => {
       return r.filter((x) => x.status === 'succeeded').length >= 2 && r;
     });
     await call('PATCH', `/schedules/${id}`, { enabled: false });
-    await schedulerFor(s.app).idle();
+    await s.app.ctx.scheduler.idle();
     const done = (await runsOf(id)).filter((r) => r.status === 'succeeded');
     const run = done[0];
     expect(run).toMatchObject({ schedule_id: id, report: 'rooms', format: 'xlsx', trigger: 'cron', rows: 7, file_available: true, error: null, webhook: { status: 'none' } });
@@ -158,7 +158,7 @@ describe('scheduled runs', () => {
   test('a run is refused while the same schedule still runs', async () => {
     const id = (await call('POST', '/schedules', { report: 'overview', cron: '0 0 1 1 *', period: 'last_month' })).json().id;
     const sch = (await getSchedule(s.db, 'demo', id))!;
-    const scheduler = schedulerFor(s.app);
+    const scheduler = s.app.ctx.scheduler;
     const first = scheduler.trigger(sch, 'manual', null);
     const second = await scheduler.trigger(sch, 'manual', null);
     expect(second).toBe(null);
@@ -178,7 +178,7 @@ describe('scheduled runs', () => {
       const c = (await call('POST', '/schedules', { report: 'billing', cron: '0 0 1 1 *', period: 'last_month', webhook_url: hook.url })).json();
       expect(c.webhook_secret).toBeTruthy();
       const started = (await call('POST', `/schedules/${c.id}/run`)).json();
-      await schedulerFor(s.app).idle();
+      await s.app.ctx.scheduler.idle();
       expect(hook.got).toHaveLength(1);
       const { headers, body } = hook.got[0];
       // the one webhook scheme (core/webhooks.ts): HMAC-SHA256(secret, "<Webhook-Timestamp>.<raw body>")
@@ -207,7 +207,7 @@ describe('scheduled runs', () => {
     try {
       const c = (await call('POST', '/schedules', { report: 'csat', cron: '0 0 1 1 *', period: 'last_month', webhook_url: hook.url })).json();
       await call('POST', `/schedules/${c.id}/run`);
-      await schedulerFor(s.app).idle();
+      await s.app.ctx.scheduler.idle();
       expect(hook.got.map((g) => JSON.parse(g.body).attempt)).toEqual([1, 2, 3]);
       // one event: the same Webhook-Id on every attempt, each attempt signed with its own timestamp
       expect(new Set(hook.got.map((g) => g.headers['webhook-id'])).size).toBe(1);
@@ -222,12 +222,12 @@ describe('scheduled runs', () => {
 
   test('files past the retention are deleted; their runs stay, without a file', async () => {
     const id = (await call('POST', '/schedules', { report: 'overview', cron: '0 0 1 1 *', period: 'last_month' })).json().id;
-    const run = (await schedulerFor(s.app).runNow('demo', id))!;
+    const run = (await s.app.ctx.scheduler.runNow('demo', id))!;
     const file = path.join(s.config.exportDir, 'demo', run.file);
     expect(fs.existsSync(file)).toBe(true);
     // the same run, as if it had started 31 days ago (retention: 30 days)
     await saveRun(s.db, { ...run, started_at: clock() - 31 * 86_400_000 });
-    await schedulerFor(s.app).sweep();
+    await s.app.ctx.scheduler.sweep();
     expect(fs.existsSync(file)).toBe(false);
     const [after] = await runsOf(id);
     expect(after).toMatchObject({ id: run.id, status: 'succeeded', file_available: false, download_url: null });
@@ -245,7 +245,7 @@ describe('restart', () => {
     const fireAt = Math.ceil((clock() + 4000) / 1000) * 1000;
     const sec = new Date(fireAt).getUTCSeconds();
     const c = (await call('POST', '/schedules', { report: 'rooms', cron: `${sec} * * * * *`, period: 'last_month' })).json();
-    await schedulerFor(s.app).stop();
+    await s.app.ctx.scheduler.stop();
     expect(clock()).toBeLessThan(fireAt);
     const sch = (await getSchedule(s.db, 'demo', c.id))!;
     // what a run cut by a crash leaves behind
@@ -261,7 +261,7 @@ describe('restart', () => {
 
     s = await startServer({ DATA_DIR: dataDir, WEBHOOK_ALLOW: '127.0.0.1', SCHEDULE_MIN_INTERVAL_S: '0' }, { clock });
     key = await s.accountKey('demo');
-    await schedulerFor(s.app).start(OPTS);
+    await s.app.ctx.scheduler.start(OPTS);
     const caught = await until('the catch-up run', async () => (await runsOf(c.id)).find((r) => r.trigger === 'catch_up' && r.status === 'succeeded'));
     expect(caught.scheduled_for).toBe(new Date(fireAt).toISOString());
     expect(caught.rows).toBe(7);

@@ -5,7 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { schedulerFor, type SchedulerOptions } from '../api/scheduler/scheduler.ts';
+import type { SchedulerOptions } from '../api/scheduler/scheduler.ts';
 import { newRunId, saveRun, type RunRow } from '../sql/scheduler/runs.ts';
 import { getSchedule } from '../sql/scheduler/schedules.ts';
 import { clockFrom } from '../core/clock.ts';
@@ -61,7 +61,7 @@ const runningRow = (scheduleId: string, owner: string, over: Partial<RunRow> = {
 });
 
 /** An owner string like this app's, with other fields (another process, another host). */
-const ownerLike = (over: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(schedulerFor(s.app).owner.id), ...over });
+const ownerLike = (over: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(s.app.ctx.scheduler.owner.id), ...over });
 const heartbeat = (owner: string, agoS: number) =>
   s.db.command('INSERT INTO export_run_owners SELECT {o:String}, now64(3) - toIntervalSecond({ago:UInt32})', { o: owner, ago: agoS });
 
@@ -70,7 +70,7 @@ describe('runs a dead process left', () => {
     // a cron firing once a minute, 4 s from now; the server is "down" across that fire
     const fireAt = Math.ceil((clock() + 4000) / 1000) * 1000;
     const c = await newSchedule({ cron: `${new Date(fireAt).getUTCSeconds()} * * * * *` });
-    const deadOwner = schedulerFor(s.app).owner.id;
+    const deadOwner = s.app.ctx.scheduler.owner.id;
     const cut = runningRow(c.id, deadOwner);
     await saveRun(s.db, cut);
     const dir = path.join(s.config.exportDir, 'demo');
@@ -92,13 +92,13 @@ describe('runs a dead process left', () => {
     expect(fs.existsSync(part)).toBe(false);
 
     // the missed fire is caught up (before, every fire and the catch-up were skipped)
-    await schedulerFor(s.app).start(OPTS);
+    await s.app.ctx.scheduler.start(OPTS);
     const caught = await until('the catch-up run', async () => (await runsOf(c.id)).find((r) => r.trigger === 'catch_up' && r.status === 'succeeded'));
     expect(caught.scheduled_for).toBe(new Date(fireAt).toISOString());
-    await schedulerFor(s.app).idle();
+    await s.app.ctx.scheduler.idle();
     const now = await call('POST', `/schedules/${c.id}/run`);
     expect(now.statusCode, now.body).toBe(202);
-    await schedulerFor(s.app).idle();
+    await s.app.ctx.scheduler.idle();
     expect((await runsOf(c.id)).find((r) => r.id === now.json().id)).toMatchObject({ status: 'succeeded', trigger: 'manual' });
     await call('DELETE', `/schedules/${c.id}`);
   });
@@ -111,7 +111,7 @@ describe('runs a dead process left', () => {
     const staleElsewhere = ownerLike({ ...elsewhere, app: 'stale' });
     const noBeat = ownerLike({ ...elsewhere, host: 'third-host/boot/ns', instance: 'third-host|/data', app: 'never' });
     // this instance (host name and DATA_DIR) before a container restart: another PID namespace, its heartbeat still fresh
-    const previousContainer = ownerLike({ host: `${JSON.parse(schedulerFor(s.app).owner.id).host}-old-ns`, pid: 1, start: '5', app: 'before-restart' });
+    const previousContainer = ownerLike({ host: `${JSON.parse(s.app.ctx.scheduler.owner.id).host}-old-ns`, pid: 1, start: '5', app: 'before-restart' });
     await heartbeat(previousContainer, 0);
     // a process of this host that was SIGKILLed
     const child = spawn('sleep', ['30']);
@@ -134,7 +134,7 @@ describe('runs a dead process left', () => {
       const sch = await newSchedule();
       rows.push(await saveRun(s.db, runningRow(sch.id, k.owner)));
     }
-    await schedulerFor(s.app).recover(true);
+    await s.app.ctx.scheduler.recover(true);
     for (const [i, k] of cases.entries()) {
       const [r] = await runsOf(rows[i].schedule_id);
       expect(r.status, k.owner).toBe(k.alive ? 'running' : 'interrupted');
@@ -145,7 +145,7 @@ describe('runs a dead process left', () => {
     const sch = await newSchedule();
     const stuck = await saveRun(s.db, runningRow(sch.id, noBeat));
     expect((await call('POST', `/schedules/${sch.id}/run`)).statusCode).toBe(202);
-    await schedulerFor(s.app).idle();
+    await s.app.ctx.scheduler.idle();
     expect((await runsOf(sch.id)).find((r) => r.id === stuck.id)!.status).toBe('interrupted');
   });
 });
@@ -166,14 +166,14 @@ describe('webhooks a stop cut', () => {
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
       // a 10 s wait before the 2nd attempt: the stop comes during it
-      await schedulerFor(s.app).stop();
-      await schedulerFor(s.app).start({ ...OPTS, webhook: { backoffMs: [10_000, 10_000], timeoutMs: 3000 } });
+      await s.app.ctx.scheduler.stop();
+      await s.app.ctx.scheduler.start({ ...OPTS, webhook: { backoffMs: [10_000, 10_000], timeoutMs: 3000 } });
       const c = await newSchedule({ webhook_url: url });
       const started = await call('POST', `/schedules/${c.id}/run`);
       expect(started.statusCode, started.body).toBe(202);
       await until('the first attempt', async () => got.length === 1);
       await until('the run to end', async () => (await runsOf(c.id))[0].status === 'succeeded');
-      await schedulerFor(s.app).stop();
+      await s.app.ctx.scheduler.stop();
       expect((await runsOf(c.id))[0].webhook).toEqual({ status: 'pending', attempts: 1, error: 'failed' });
 
       await restart(); // no scheduler started: any instance resumes it
@@ -208,14 +208,14 @@ describe('webhooks a stop cut', () => {
       const dead = await newSchedule({ webhook_url: url });
       const live = await newSchedule({ webhook_url: url });
       const done = { status: 'succeeded', finished_at: clock(), webhook_status: 'pending' } as const;
-      const deadRun = await saveRun(s.db, runningRow(dead.id, schedulerFor(s.app).owner.id, done));
+      const deadRun = await saveRun(s.db, runningRow(dead.id, s.app.ctx.scheduler.owner.id, done));
       const liveOwner = ownerLike({ host: 'other-host/boot/ns', instance: 'other-host|/data', app: 'busy' });
       await heartbeat(liveOwner, 0);
       const liveRun = await saveRun(s.db, runningRow(live.id, liveOwner, done));
       await restart();
-      await schedulerFor(s.app).recover(); // a second look (the scheduler's sync) claims nothing twice
+      await s.app.ctx.scheduler.recover(); // a second look (the scheduler's sync) claims nothing twice
       await until('the resumed webhook', async () => (await runsOf(dead.id))[0].webhook.status === 'delivered');
-      await schedulerFor(s.app).idle();
+      await s.app.ctx.scheduler.idle();
       expect(got.map((b) => JSON.parse(b).run.id)).toEqual([deadRun.id]);
       expect((await runsOf(dead.id))[0].webhook).toEqual({ status: 'delivered', attempts: 1, error: null });
       expect((await runsOf(live.id))[0]).toMatchObject({ id: liveRun.id, webhook: { status: 'pending' } });

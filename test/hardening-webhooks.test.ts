@@ -1,7 +1,6 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { schedulerFor } from '../api/scheduler/scheduler.ts';
 import { getSchedule, saveSchedule } from '../sql/scheduler/schedules.ts';
 import { putSettings } from '../sql/settings.ts';
 import { clockFrom } from '../core/clock.ts';
@@ -28,7 +27,7 @@ async function boot(env: Record<string, string>): Promise<void> {
   s = await startServer({ ...env, ...(dataDir ? { DATA_DIR: dataDir } : {}) }, { clock });
   // short waits: 20 ms backoff between 3 attempts
   Object.assign(s.app.ctx.alerter.options, { debounceMs: 10, backoffMs: [20, 20], timeoutMs: 2000 });
-  await schedulerFor(s.app).start({ baseUrl: 'http://reports.example.test', webhook: { backoffMs: [30, 60], timeoutMs: 2000 }, syncEveryMs: 3_600_000 });
+  await s.app.ctx.scheduler.start({ baseUrl: 'http://reports.example.test', webhook: { backoffMs: [30, 60], timeoutMs: 2000 }, syncEveryMs: 3_600_000 });
 }
 
 beforeAll(async () => boot({}));
@@ -60,7 +59,7 @@ async function runWithWebhook(webhookUrl: string): Promise<Record<string, any>> 
   const c = (await call('POST', '/schedules', { report: 'rooms', cron: '0 0 1 1 *', period: 'last_month' })).json();
   await saveSchedule(s.db, { ...(await getSchedule(s.db, 'demo', c.id))!, webhook_url: webhookUrl, webhook_secret: 'k' });
   expect((await call('POST', `/schedules/${c.id}/run`)).statusCode).toBe(202);
-  await schedulerFor(s.app).idle();
+  await s.app.ctx.scheduler.idle();
   return (await runsOf(c.id))[0];
 }
 
@@ -186,7 +185,7 @@ describe('with WEBHOOK_ALLOW=127.0.0.1', () => {
       const c = await call('POST', '/schedules', { report: 'rooms', cron: '0 0 1 1 *', period: 'last_month', webhook_url: hook.url });
       expect(c.statusCode, c.body).toBe(201);
       expect((await call('POST', `/schedules/${c.json().id}/run`)).statusCode).toBe(202);
-      await schedulerFor(s.app).idle();
+      await s.app.ctx.scheduler.idle();
       expect(hook.got).toHaveLength(1);
       expect((await runsOf(c.json().id))[0].webhook).toEqual({ status: 'delivered', attempts: 1, error: null });
       expect((await call('PUT', '/settings', { webhook_url: hook.url })).statusCode).toBe(200);

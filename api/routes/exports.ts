@@ -9,7 +9,7 @@ import { ApiError } from '../errors.ts';
 import { FilterQuery, parseFilters, type FilterInput } from '../filters.ts';
 import { buildReport, CONTENT_TYPE, CSV_REPORTS, exportFileName, offersFormat, REPORTS, type Format, type Report, type ReportInput } from '../export/index.ts';
 import { runDoc } from '../scheduler/docs.ts';
-import { runFilePath } from '../scheduler/run.ts';
+import { runFilePath } from '../scheduler/paths.ts';
 import { getRun, listRuns } from '../../sql/scheduler/runs.ts';
 import { ACCOUNT, errors, fileResponse, ref } from './openapi-schemas.ts';
 import { AccountIdParams, AccountParams } from './params.ts';

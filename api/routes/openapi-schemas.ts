@@ -14,9 +14,9 @@ import {
   RoomResolved,
   type EventType,
 } from '../../core/contract.ts';
-import { AccountInfo, AccountList, SessionInfo } from '../session.ts';
+import { AccountInfo, AccountList, SessionInfo } from '../../core/wire/session.ts';
 import { Settings } from '../../sql/settings.ts';
-import { RunDoc, ScheduleDoc } from '../scheduler/docs.ts';
+import { RunDoc, ScheduleDoc } from '../../core/wire/exports.ts';
 import { AlertsSchema, BalanceSchema, ConversationsSchema, LedgerSchema, StatementSchema, UsageSchema, VisitorsSchema } from '../../core/wire/billing.ts';
 import { AgentsResponse, ChannelsResponse, CsatResponsesResponse, HeatmapResponse, RoomsResponse, SeriesResponse, SummaryResponse } from '../../core/wire/metrics.ts';
 

@@ -1,10 +1,8 @@
-import { RunDoc, ScheduleDoc } from '../../core/wire/exports.ts';
+import type { RunDoc, ScheduleDoc } from '../../core/wire/exports.ts';
 import type { RunRow } from '../../sql/scheduler/runs.ts';
 import type { ScheduleRow } from '../../sql/scheduler/schedules.ts';
 
 /** Schedules and runs as the API shows them (their shapes: core/wire/exports.ts). */
-
-export { RunDoc, ScheduleDoc };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

@@ -11,7 +11,7 @@ import { newRunId, saveRun, type RunRow, type RunTrigger } from '../../sql/sched
 import { getSchedule, type ScheduleRow } from '../../sql/scheduler/schedules.ts';
 import { runDoc } from './docs.ts';
 import { trimAccountFiles } from './retention.ts';
-import { accountDir, runFilePath } from './paths.ts';
+import { accountDir } from './paths.ts';
 
 export interface RunDeps {
   db: Db;
@@ -27,8 +27,6 @@ export interface RunDeps {
   owner: string;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
-
-export { accountDir, runFilePath };
 
 
 /**

@@ -293,5 +293,3 @@ export class Scheduler {
 
 const keyOf = (s: Pick<ScheduleRow, 'account_id' | 'id'>) => `${s.account_id}/${s.id}`;
 
-/** The scheduler of an app (built by buildApp, in its context). */
-export const schedulerFor = (app: { ctx: { scheduler: Scheduler } }): Scheduler => app.ctx.scheduler;
