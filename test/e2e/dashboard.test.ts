@@ -341,7 +341,9 @@ describe('admin and sign-out', () => {
     await page.getByLabel('API key').fill(s.server.adminKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     const select = page.locator('select[data-testid=account]');
-    await select.waitFor();
+    // The select is drawn before the account list arrives (it shows "…" until then), so
+    // wait for the list's options rather than reading them once.
+    await select.locator('option[value="other-co"]').waitFor({ state: 'attached' });
     await expect(select.locator('option').allInnerTexts()).resolves.toEqual(expect.arrayContaining(['demo', 'other-co']));
     await select.selectOption('demo');
     await page.waitForURL(/account=demo/);
