@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- queries [--runs N] [--month YYYY-MM]`: latency over HTTP of the manager
- * metrics on the 10M-event benchmark store (20 accounts, the biggest a fifth of the events;
- * loaded once through HTTP by benchServer and cached in .bench/store-10000000).
+ * `npm run bench -- queries [--runs N] [--month YYYY-MM] [--events N]`: latency over HTTP of the
+ * manager metrics on the 10M-event benchmark store (20 accounts, the biggest a fifth of the
+ * events; loaded once through HTTP by benchServer and cached in .bench/store-10000000;
+ * `--events` picks a smaller store).
  *
  * Finds the biggest account from the data (rooms of the whole fleet period), then, for one
  * month of it, times `runs` sequential requests of each endpoint after a warm-up: summary,
@@ -10,12 +11,21 @@
  * per request (from /proc: unlike latency it hardly depends on what else the machine
  * runs), the targets, and the store's size on disk. A benchmark measures and reports; it
  * never fails on timing.
+ *
+ * Cost by window (the goal: a one-day summary on an account with 12 months of history costs
+ * at most 1.5x the same summary on an account with 3 months at the same daily volume): two
+ * more accounts are imported once into the same store (marked by history.ok in it), hist-12m
+ * with 2025-12-01 .. 2026-12-01 and hist-3m with 2026-09-01 .. 2026-12-01, both ~986 events
+ * a day (generateFleet's acct-01, renamed). Their one-day summary (2026-11-10) and, for
+ * reference, their 3-month summary are timed with the read cache off (the server is
+ * restarted with READ_CACHE_ENTRIES=0 for this part, so every request is computed), and the
+ * ratio of the one-day p50s is reported.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_ADMIN_KEY, BENCH_DIR, benchServer, dirBytes, latency } from './util.ts';
+import { BENCH_ADMIN_KEY, BENCH_DIR, benchServer, dirBytes, latency, postFile, renameAccounts, writeNdjson, type ServerProcess } from './util.ts';
 
 /** CPU time (user + system) of a process so far, ms; /proc counts in clock ticks of 10 ms. */
 function cpuMs(pid: number): number {
@@ -24,14 +34,45 @@ function cpuMs(pid: number): number {
   return (Number(f[11]) + Number(f[12])) * 10;
 }
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '60' }, month: { type: 'string', default: '2026-10' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '60' }, month: { type: 'string', default: '2026-10' }, events: { type: 'string', default: '10000000' } },
+});
+const events = Number(values.events);
 const runs = Number(values.runs);
 const [y, m] = values.month.split('-').map(Number);
 const from = `${values.month}-01`;
 const to = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
 
-const server = await benchServer();
+/** The two history accounts of the cost-by-window goal: same daily volume, 12 and 3 months. */
+const HISTORY = [
+  { account: 'hist-12m', from: '2025-12-01', totalEvents: 360_000 },
+  { account: 'hist-3m', from: '2026-09-01', totalEvents: 90_000 },
+];
+const HISTORY_TO = '2026-12-01';
+
+/** Imports the history accounts into the store once (history.ok in the store marks it done). */
+async function loadHistory(server: ServerProcess, dataDir: string): Promise<void> {
+  const marker = path.join(dataDir, 'history.ok');
+  if (fs.existsSync(marker)) return;
+  const { generateFleet } = await import('../tools/demo.ts');
+  const done: Record<string, unknown> = {};
+  for (const h of HISTORY) {
+    const file = path.join(BENCH_DIR, `history-${h.account}-${h.totalEvents}.ndjson`);
+    if (!fs.existsSync(file)) {
+      const gen = generateFleet({ seed: 1, accounts: 1, totalEvents: h.totalEvents, from: new Date(`${h.from}T00:00:00+07:00`), to: new Date(`${HISTORY_TO}T00:00:00+07:00`) });
+      await writeNdjson(file, renameAccounts(gen, () => h.account));
+    }
+    const r = await postFile(server.url, BENCH_ADMIN_KEY, file);
+    console.error(`loaded ${h.account}: ${r.accepted} events (${r.duplicates} duplicates) in ${r.seconds.toFixed(1)} s`);
+    done[h.account] = r;
+  }
+  fs.writeFileSync(marker, JSON.stringify(done));
+}
+
+const dataDir = path.join(BENCH_DIR, `store-${events}`);
+let server = await benchServer(events);
 try {
+  await loadHistory(server, dataDir);
   const headers = { authorization: `Bearer ${BENCH_ADMIN_KEY}` };
   const get = async (url: string) => {
     const r = await fetch(server.url + url, { headers });
@@ -79,7 +120,41 @@ try {
     console.error(`${name.padEnd(40)} p50 ${l.p50.toFixed(1).padStart(7)} ms   p95 ${l.p95.toFixed(1).padStart(7)} ms   server CPU ${cpu.toFixed(1).padStart(6)} ms/request`);
   }
   const summary = await get(`${base}/metrics/summary?${w}`);
-  const storeDir = path.join(BENCH_DIR, 'store-10000000');
+
+  // Cost by window, every request computed (read cache off).
+  await server.stop();
+  server = await benchServer(events, undefined, { READ_CACHE_ENTRIES: '0' });
+  const hpid = server.child.pid!;
+  const windows: Array<[string, string]> = [
+    ['one_day', 'from=2026-11-10&to=2026-11-11'],
+    ['three_months', `from=2026-09-01&to=${HISTORY_TO}`],
+  ];
+  const history: Record<string, Record<string, { p50_ms: number; p95_ms: number; server_cpu_ms: number; total_chats: number }>> = {};
+  for (const h of HISTORY) {
+    history[h.account] = {};
+    for (const [name, win] of windows) {
+      const url = `/api/v1/accounts/${h.account}/metrics/summary?${win}`;
+      for (let i = 0; i < 3; i++) await get(url); // warm-up
+      const cpu0 = cpuMs(hpid);
+      const l = await latency(runs, () => get(url));
+      const cpu = (cpuMs(hpid) - cpu0) / runs;
+      const s = (await get(url)) as { total_chats: number };
+      history[h.account][name] = { p50_ms: +l.p50.toFixed(1), p95_ms: +l.p95.toFixed(1), server_cpu_ms: +cpu.toFixed(1), total_chats: s.total_chats };
+      console.error(`summary ${h.account} ${name.padEnd(24)} p50 ${l.p50.toFixed(1).padStart(7)} ms   p95 ${l.p95.toFixed(1).padStart(7)} ms   server CPU ${cpu.toFixed(1).padStart(6)} ms/request   (${s.total_chats} rooms)`);
+    }
+  }
+  const dayRatio = history['hist-12m'].one_day.p50_ms / history['hist-3m'].one_day.p50_ms;
+  const cpuRatio = history['hist-3m'].one_day.server_cpu_ms > 0 ? history['hist-12m'].one_day.server_cpu_ms / history['hist-3m'].one_day.server_cpu_ms : null;
+  console.error(`one-day summary, 12 months of history vs 3: p50 ratio ${dayRatio.toFixed(2)} (goal <= 1.5)${cpuRatio === null ? '' : `, server CPU ratio ${cpuRatio.toFixed(2)}`}`);
+  const costByWindow = {
+    read_cache: 'off',
+    one_day_window: windows[0][1],
+    accounts: history,
+    one_day_p50_ratio_12m_vs_3m: +dayRatio.toFixed(2),
+    one_day_server_cpu_ratio_12m_vs_3m: cpuRatio === null ? null : +cpuRatio.toFixed(2),
+  };
+
+  const storeDir = dataDir;
   const result = {
     date: new Date().toISOString(),
     load_average: os.loadavg().map((x) => +x.toFixed(2)),
@@ -94,7 +169,9 @@ try {
       summary_p50_under_50ms: results.summary.p50_ms <= 50,
       summary_p95_under_150ms: results.summary.p95_ms <= 150,
       every_named_endpoint_p95_under_300ms: Object.values(results).filter((r) => r.named).every((r) => r.p95_ms < 300),
+      one_day_summary_12m_at_most_1_5x_3m: dayRatio <= 1.5,
     },
+    cost_by_window: costByWindow,
     store_bytes: dirBytes(storeDir),
     store_gb: +(dirBytes(storeDir) / 1e9).toFixed(2),
   };

@@ -168,3 +168,17 @@ export function dirBytes(dir: string): number {
   }
   return total;
 }
+
+/**
+ * `events` of generator accounts (generateFleet's acct-NN) with the account renamed: `rename`
+ * maps an account id to the new one, applied to account_id and to the id's account prefix
+ * (the generator's ids are `<account>-<n>`), so ids stay unique per account.
+ */
+export function* renameAccounts(events: Iterable<Record<string, unknown>>, rename: (account: string) => string): Generator<Record<string, unknown>> {
+  for (const e of events) {
+    const from = e.account_id as string;
+    const to = rename(from);
+    const id = e.id as string;
+    yield { ...e, id: id.startsWith(`${from}-`) ? `${to}${id.slice(from.length)}` : `${to}-${id}`, account_id: to };
+  }
+}

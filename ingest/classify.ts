@@ -21,6 +21,8 @@ export interface Pending {
   hash: number;
   account: string;
   id: string;
+  /** '' for events without a room (billing-only types). */
+  room: string;
   row: string;
   maybe: boolean;
 }
@@ -60,7 +62,7 @@ export function classify(line: Line, ctx: IngestContext, out: IngestOutcome): Pe
   if (typeof row !== 'string') return { ...base, id: o.id, account: o.account_id, err: row };
   const account = o.account_id as string;
   const id = o.id as string;
-  return { n: line.n, text: line.text, bytes: line.bytes, key: `${account}\u0000${id}`, hash: Bloom.hash(account, id), account, id, row, maybe: false };
+  return { n: line.n, text: line.text, bytes: line.bytes, key: `${account}\u0000${id}`, hash: Bloom.hash(account, id), account, id, room: typeof o.room_id === 'string' ? o.room_id : '', row, maybe: false };
 }
 
 /**

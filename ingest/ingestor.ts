@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Db } from '../sql/db.ts';
+import { refreshRooms } from '../sql/metrics/room-facts-refresh.ts';
 import type { IngestResult } from '../core/contract.ts';
 import { classify, type Pending, type Refusal } from './classify.ts';
 import { DeadLetterWriter, withRetries } from './dead-letters.ts';
@@ -175,11 +176,15 @@ export class Ingestor {
   private async write(batch: Pending[], claim: Claim, out: IngestOutcome, refuse: (p: Pending, message: string) => void): Promise<void> {
     const refused = new Set<string>();
     try {
+      // Rooms of ids already stored are refreshed too: when a process died between a
+      // batch's insert and its refresh, the client's retry lands here and mends them.
+      let storedBefore: Pending[] = [];
       const maybes = batch.filter((p) => p.maybe);
       if (maybes.length) {
         const stored = await this.dedup.stored(maybes);
         if (stored.size) {
-          out.duplicates += batch.filter((p) => stored.has(p.key)).length;
+          storedBefore = batch.filter((p) => stored.has(p.key));
+          out.duplicates += storedBefore.length;
           batch = batch.filter((p) => !stored.has(p.key));
         }
       }
@@ -187,6 +192,9 @@ export class Ingestor {
         refused.add(p.key);
         refuse(p, message);
       });
+      // The metrics read room_day_facts: the batch's rooms are rewritten before the answer.
+      const rooms = storedBefore.length ? [...stored, ...storedBefore] : stored;
+      if (rooms.length) await withRetries(() => refreshRooms(this.db, rooms));
       out.accepted += stored.length;
       this.dedup.release(claim, refused);
       if (stored.length && this.listeners.length) {

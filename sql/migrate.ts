@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './db.ts';
+import { refreshAllRooms } from './metrics/room-facts-refresh.ts';
 
 /** Numbered .sql files under sql/migrations, applied in order, each recorded once. */
 export interface Migration {
@@ -104,6 +105,11 @@ export function toClusterDdl(statements: string[], opts: ClusterOptions, sharded
       out.push(s);
       continue;
     }
+    const drop = stmt.match(/^((?:--.*\n)*)\s*DROP VIEW IF EXISTS (\w+)/);
+    if (drop) {
+      out.push(stmt.replace(/DROP VIEW IF EXISTS \w+/, `DROP VIEW IF EXISTS ${drop[2]} ON CLUSTER ${c}`));
+      continue;
+    }
     const alter = stmt.match(/^((?:--.*\n)*)\s*ALTER TABLE (\w+)/);
     if (alter) {
       const t = alter[2];
@@ -144,6 +150,14 @@ export interface MigrateResult {
   skipped: number;
 }
 
+/**
+ * Steps that run in code right after a migration's statements, when the query they need
+ * lives with the code that also runs it later (one copy of the SQL).
+ */
+const AFTER: Record<number, { what: string; run: (db: Db) => Promise<void> }> = {
+  33: { what: 'backfill room_day_facts from room_state (sql/metrics/room-facts-refresh.sql, every room)', run: refreshAllRooms },
+};
+
 /** Applies every migration not yet recorded; a rerun is a no-op. */
 export async function migrate(db: Db, opts: { database?: string; dry?: boolean; log?: (s: string) => void } = {}): Promise<MigrateResult> {
   const log = opts.log ?? (() => undefined);
@@ -164,6 +178,11 @@ export async function migrate(db: Db, opts: { database?: string; dry?: boolean; 
     for (const s of statements) {
       if (opts.dry) log(`${s};\n`);
       else await db.command(s);
+    }
+    const after = AFTER[migration.version];
+    if (after) {
+      if (opts.dry) log(`-- then, in code: ${after.what}\n`);
+      else await after.run(db);
     }
     if (!opts.dry) {
       await db.command('INSERT INTO schema_migrations (version, name, checksum) VALUES ({v:UInt32}, {n:String}, {c:String})', {

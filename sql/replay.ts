@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { refreshRoomsSince } from './metrics/room-facts-refresh.ts';
 
 /**
  * After a crash, feeds the most recent insert batches of `events` again through every
@@ -9,6 +10,9 @@ import type { Db } from './db.ts';
  * then finds them stored and drops them as duplicates) while a state table misses them.
  * Only batches in flight at the crash can be affected; every insert stamps its rows with
  * one `ingested_at`, so the last few distinct stamps cover them.
+ *
+ * Their rooms' room_day_facts rows are then rewritten (the ingestor writes them after
+ * each batch, so a crash can leave those short as well).
  *
  * Safe because every view target tolerates seeing an event twice: state tables hold
  * idempotent aggregates (min, max, argMax, groupUniqArray), copies are ReplacingMergeTree
@@ -38,6 +42,8 @@ export async function replayRecentBatches(db: Db, batches = 64): Promise<{ event
     await db.command(`INSERT INTO ${target} (${cols.map((c) => `\`${c.name}\``).join(', ')}) ${select}`, { since });
     done.push(v.name);
   }
+  // room_day_facts is written after each batch, not by a view: the same batches' rooms.
+  await refreshRoomsSince(db, since);
   const [{ events }] = await db.query<{ events: string }>(
     "SELECT count() AS events FROM events WHERE ingested_at >= toDateTime64({since:String}, 3, 'UTC')",
     { since },

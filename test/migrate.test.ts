@@ -41,8 +41,18 @@ describe('cluster DDL (no cluster runs here: the text is checked)', () => {
         if (/ENGINE\s*=\s*\w*MergeTree/.test(s)) expect(s).toMatch(/ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\//);
         if (/^CREATE (TABLE|MATERIALIZED VIEW)/m.test(s.replace(/^--.*\n/gm, ''))) expect(s).toContain('ON CLUSTER prod');
         if (/CREATE MATERIALIZED VIEW/.test(s)) expect(s.replace(/--.*$/gm, '')).not.toMatch(/\b(FROM|TO) (events|accounts|plans)\b(?!_local)/);
+        if (/^(DROP VIEW|ALTER TABLE)/m.test(s.replace(/^--.*\n/gm, ''))) expect(s).toContain('ON CLUSTER prod');
       }
     }
+  });
+
+  test('the room facts of migration 033: sharded by account, the swapped view dropped ON CLUSTER, the state table altered on its local table', () => {
+    const m = planMigrations(loadMigrations(), opts).find((p) => p.migration.version === 33)!;
+    const text = m.statements.join(';\n');
+    expect(text).toContain('ALTER TABLE room_state_local ON CLUSTER prod ADD COLUMN IF NOT EXISTS days');
+    expect(text).toContain('DROP VIEW IF EXISTS room_state_mv ON CLUSTER prod');
+    expect(text).toContain("ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/room_day_facts_local', '{replica}', version)");
+    expect(text).toContain('ENGINE = Distributed(prod, analytics, room_day_facts_local, cityHash64(account_id))');
   });
 
   test('a cluster name that is not a plain identifier is refused', () => {

@@ -32,7 +32,7 @@ test('replaying the last batches through the views restores lost view rows, and 
   // The tables whose every row comes from a view of `events` (a crash can leave them
   // short). Tables that other writers also fill (billing's derived items and counters)
   // are left alone: emptying them would not be a state a crash can make.
-  for (const t of ['room_state', 'accounts', 'plans', 'billing_messages', 'billing_money']) await s.db.command(`TRUNCATE TABLE ${t}`);
+  for (const t of ['room_state', 'room_day_facts', 'accounts', 'plans', 'billing_messages', 'billing_money']) await s.db.command(`TRUNCATE TABLE ${t}`);
   expect((await get(SUMMARY)).total_chats).toBe(0);
 
   const r = await replayRecentBatches(s.db);

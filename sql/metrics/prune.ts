@@ -44,9 +44,9 @@ function split(sql: string) {
 function parse(sql: string): { head: string; withBlock: string; items: Item[]; tail: string } {
   const noComments = sql.replace(/--[^\n]*/g, '');
   const sel = noComments.search(/^SELECT\s*$/m);
-  const from = noComments.search(/^FROM room_state/m);
+  const from = noComments.search(/^FROM room_day_facts/m);
   const withAt = noComments.search(/^WITH\s*$/m);
-  if (sel < 0 || from < sel) throw new Error('room-facts.sql: expected a SELECT line and a FROM room_state line');
+  if (sel < 0 || from < sel) throw new Error('room-facts.sql: expected a SELECT line and a FROM room_day_facts line');
   const list = noComments.slice(sel + 'SELECT'.length, from);
   const items: Item[] = [];
   let depth = 0;

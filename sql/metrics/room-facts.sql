@@ -1,15 +1,14 @@
--- room_facts: one plain row per room of {account}, from room_state (the encodings are
--- described in sql/migrations/010_room_state.sql). Metric queries read it as a CTE:
+-- room_facts: one plain row per room of {account} with an event in the UTC days of the
+-- window [lo, hi), from room_day_facts (sql/migrations/033_room_day_facts.sql): its cost
+-- follows the window, not the account's history. Metric queries read it as a CTE:
 -- sql/metrics/query.ts puts it in front, cut down to the columns the query uses
 -- (prune.ts), so each query reads and analyses only what it needs. The file is also a
 -- complete query on its own (the exports read it whole).
 --
--- FINAL merges the rows of one room that background merges have not combined yet. Every
--- column is a SimpleAggregateFunction, so FINAL merges plain values, and ranges of the
--- sort key that only one part covers are read without merging: several times cheaper
--- than GROUP BY room_id over every room of the account.
+-- FINAL keeps the newest refresh of each (day, room) row; the rows of one room are all
+-- equal (every refresh rewrites all of them), so any one row per room will do.
 --
--- Bound parameters: account; for office_ms atz, oh_dow, oh_from, oh_to. Fixed fragments
+-- Bound parameters: account, lo, hi; for office_ms atz, oh_dow, oh_from, oh_to. Fixed fragments
 -- filled in by query.ts:
 --   {{ms a b}}  milliseconds from a to b: calendar time, or office time (office_ms)
 WITH
@@ -25,38 +24,28 @@ WITH
     AS office_ms
 SELECT
     room_id,
-    started_at AS start_at,
-    -- origin_code (see the migration): SPEC origin = room.opened.origin, else from the
-    -- first message. A room with neither (only assignment / resolve / CSAT events so far)
-    -- has no channel ('') and counts as outbound.
-    origin_code = 18446744073709551615 AS no_origin_,
-    if(no_origin_, 'outbound', ['inbound', 'broadcast', 'outbound'][bitAnd(bitShiftRight(origin_code, 4), 3) + 1]) AS origin,
-    if(no_origin_, '', ['whatsapp', 'instagram', 'facebook', 'twitter', 'email', 'webchat', 'telegram', 'line'][bitAnd(origin_code, 15) + 1]) AS channel,
-    contact_id AS contact,
-    first_assigned_at AS assigned_at,
-    substring(last_assigned, position(last_assigned, '\0') + 1) AS last_agent,
+    start_at,
+    origin,
+    channel,
+    contact,
+    assigned_at,
+    last_agent,
     resolved_at,
-    substring(resolved, position(resolved, '\0') + 1) AS resolver,
-    -- SPEC "per agent": the agent that resolved the room, else the last assigned one ('' = none)
-    if(resolver != '', resolver, last_agent) AS agent,
-    -- first outbound agent message at or after the first assignment: usually the earliest
-    -- agent message; the whole set is searched only when an agent wrote before that
-    multiIf(assigned_at IS NULL OR first_agent_reply IS NULL, NULL,
-            first_agent_reply >= assigned_at, first_agent_reply,
-            arrayMin(arrayFilter(x -> x >= assigned_at, arrayPushBack(agent_replies, toDateTime64('2299-12-31 00:00:00', 3, 'UTC'))))) AS reply_candidate_,
-    if(reply_candidate_ >= toDateTime64('2299-12-31 00:00:00', 3, 'UTC'), NULL, reply_candidate_) AS first_response_at,
-    csat_requests AS csat_requested,
-    substring(csat, position(csat, '\0') + 1) AS csat_payload_,
-    -- csat_code: the latest answer's time and score; the string: its agent and comment
-    if(csat_code = 0, NULL, fromUnixTimestamp64Milli(toInt64(bitShiftRight(csat_code, 18)) - 2208988800000, 'UTC')) AS csat_at,
-    toUInt8(bitAnd(csat_code, 7)) AS csat_score,
-    substring(csat_payload_, 5, toUInt32OrZero(substring(csat_payload_, 1, 4))) AS csat_own_agent_,
-    substring(csat_payload_, 5 + length(csat_own_agent_)) AS csat_comment,
-    -- SPEC: the survey's own agent_id, else the room's resolving or last assigned agent
-    if(csat_own_agent_ != '', csat_own_agent_, agent) AS csat_agent,
+    resolver,
+    agent,
+    first_response_at,
+    csat_requested,
+    csat_at,
+    csat_score,
+    csat_comment,
+    csat_agent,
     -- SPEC response time: latest resolve minus first assignment; a room first assigned
     -- after its latest resolve has none
     if(resolved_at IS NULL OR assigned_at IS NULL OR resolved_at < assigned_at, NULL, {{ms assigned_at resolved_at}}) AS response_ms,
     if(first_response_at IS NULL, NULL, {{ms assigned_at first_response_at}}) AS first_response_ms
-FROM room_state FINAL
+FROM room_day_facts FINAL
 WHERE account_id = {account:String}
+  -- the window's UTC days (hi is exclusive, so its own day only when it is not midnight)
+  AND day >= toDate({lo:DateTime64(3, 'UTC')}) AND day <= toDate({hi:DateTime64(3, 'UTC')} - toIntervalMillisecond(1))
+  -- one row per room: the one of its first event day inside those days
+  AND day = arrayMin(arrayFilter(d -> d >= toDate({lo:DateTime64(3, 'UTC')}), days))
