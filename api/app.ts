@@ -100,6 +100,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const isPublic = (r.schema as { security?: unknown[] } | undefined)?.security?.length === 0 || !r.url.startsWith('/api/');
       routeTable.push({ method, url: r.url, public: isPublic });
     }
+    // An account read is admitted to the store once, with every query it makes (sql/db.ts):
+    // a report is answered whole or refused at once with 503, never cut off halfway.
+    if ([r.method].flat().includes('GET') && r.url.startsWith('/api/v1/accounts/')) {
+      const handler = r.handler;
+      r.handler = function (this: FastifyInstance, req, reply) {
+        return opts.db.admit(async () => handler.call(this, req, reply));
+      };
+    }
   });
   app.decorateRequest('auth', null as never);
   installErrorHandler(app);

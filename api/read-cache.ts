@@ -26,7 +26,13 @@ export class ReadCache {
   ) {}
 
   /** The answer of `key` for `account` at its current data version: kept, in flight, or `compute()`d now. */
-  async get<T>(account: string, key: string, compute: () => Promise<T>): Promise<T> {
+  get<T>(account: string, key: string, compute: () => Promise<T>): Promise<T> {
+    // One admission for the whole answer (sql/db.ts): its version read and every query of
+    // the computation, so a report is refused whole or answered whole.
+    return this.db.admit(() => this.lookup(account, key, compute));
+  }
+
+  private async lookup<T>(account: string, key: string, compute: () => Promise<T>): Promise<T> {
     const k = `${account}\u0000${await accountVersion(this.db, account)}\u0000${key}`;
     if (this.done.has(k)) {
       const v = this.done.get(k) as T;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pidAlive, processIdentity } from '../core/process.ts';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
@@ -23,6 +24,13 @@ export interface Db {
   command(sql: string, params?: Record<string, unknown>, settings?: Record<string, unknown>): Promise<void>;
   /** A read connection for callers that need the raw client (streams); outside the read queue. */
   reader(): ClickHouseClient;
+  /**
+   * Runs `fn` as one admitted request: the READ_QUEUE_MAX bound is checked once, here, and
+   * the queries `fn` makes then wait for a connection but are never refused. A report that
+   * needs several queries is thus either answered or refused whole, never cut off halfway
+   * after spending some of them.
+   */
+  admit<T>(fn: () => Promise<T>): Promise<T>;
   cluster?: string;
   /** True when the previous process on this embedded store died without releasing it. */
   crashed: boolean;
@@ -69,6 +77,8 @@ export interface ReadStats {
   running: number;
   /** Reads waiting for a connection. */
   queued: number;
+  /** Requests admitted by `admit` and not yet answered. */
+  admitted: number;
   /** Most reads that may wait (READ_QUEUE_MAX); 0 = no bound. */
   max: number;
 }
@@ -144,16 +154,23 @@ async function openEmbedded(dataDir: string, readers: number, queueMax: number):
   return db;
 }
 
+/** Marks the async context of an admitted request (Db.admit): its queries are not refused. */
+const admittedContext = new AsyncLocalStorage<true>();
+
 /**
  * Reads take a slot (one per embedded connection, which runs one query at a time; a few
- * on a server) and wait in FIFO order when every slot is busy. At most `queueMax` wait:
- * past that a read fails at once with StoreOverloadedError, so under overload callers get
- * a quick 503 instead of a connection held for seconds.
+ * on a server) and wait in FIFO order when every slot is busy. The bound `queueMax` is
+ * counted in requests: `admit` lets a request in while fewer than slots + queueMax are in
+ * and fewer than queueMax lone queries (outside any admitted request) wait, and then runs
+ * all its queries; a lone query is refused when queueMax lone queries already wait. Refused reads fail at once with StoreOverloadedError, so
+ * under overload callers get a quick 503 instead of a connection held for seconds.
  */
 function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[], cluster: string | undefined, queueMax: number, close: () => Promise<void>): Db {
   const slots = read.map((c) => ({ c, busy: 0 }));
   const waiting: Array<(slot: (typeof slots)[number]) => void> = [];
   let running = 0;
+  /** Queries waiting that are not part of an admitted request: the bound counts these and the requests. */
+  let waitingOutside = 0;
   const pick = (): ClickHouseClient => slots.reduce((a, b) => (b.busy < a.busy ? b : a)).c;
   // A slot is marked busy by whoever hands it out, so no other read can take it in between.
   const acquire = async (): Promise<(typeof slots)[number]> => {
@@ -163,10 +180,17 @@ function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[
       running++;
       return free;
     }
-    if (queueMax > 0 && waiting.length >= queueMax) {
+    const inRequest = !!admittedContext.getStore();
+    if (queueMax > 0 && !inRequest && waitingOutside >= queueMax) {
       throw new StoreOverloadedError(`the store is busy: ${running} reads running and ${waiting.length} waiting (READ_QUEUE_MAX ${queueMax})`);
     }
-    return new Promise((resolve) => waiting.push(resolve));
+    if (!inRequest) waitingOutside++;
+    return new Promise((resolve) =>
+      waiting.push((slot) => {
+        if (!inRequest) waitingOutside--;
+        resolve(slot);
+      }),
+    );
   };
   const withReader = async <T>(fn: (c: ClickHouseClient) => Promise<T>): Promise<T> => {
     const slot = await acquire();
@@ -197,13 +221,27 @@ function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[
     return Buffer.byteLength(inlined) <= INLINE_MAX_BYTES ? { query: inlined } : { query: sql, query_params: params };
   };
   let version: Promise<string> | undefined;
+  let admitted = 0;
+  const admit = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (admittedContext.getStore()) return fn();
+    if (queueMax > 0 && (waitingOutside >= queueMax || admitted >= slots.length + queueMax)) {
+      throw new StoreOverloadedError(`the store is busy: ${admitted} requests in progress (READ_QUEUE_MAX ${queueMax} waiting beyond ${slots.length} connections)`);
+    }
+    admitted++;
+    try {
+      return await admittedContext.run(true, fn);
+    } finally {
+      admitted--;
+    }
+  };
   return {
     mode,
     write,
     cluster,
     crashed: false,
     reader: pick,
-    readStats: () => ({ running, queued: waiting.length, max: queueMax }),
+    readStats: () => ({ running, queued: waiting.length, admitted, max: queueMax }),
+    admit,
     query: <T>(sql: string, params?: Record<string, unknown>, settings?: Record<string, unknown>) =>
       withReader(async (c) => {
         const rs = await c.query({ ...statement(sql, params), format: 'JSONEachRow', clickhouse_settings: settings as never });

@@ -279,7 +279,7 @@ describe('6. under overload, reads are refused quickly and /health still answers
     const health = await s.app.inject({ url: '/health' });
     expect(performance.now() - t0).toBeLessThan(100);
     expect(health.statusCode).toBe(200);
-    expect(health.json()).toMatchObject({ status: 'ok', clickhouse: { mode: 'embedded', version: expect.stringMatching(/^\d+\./) }, reads: { running: 2, queued: 1, max: 1 } });
+    expect(health.json()).toMatchObject({ status: 'ok', clickhouse: { mode: 'embedded', version: expect.stringMatching(/^\d+\./) }, reads: { running: 2, queued: 1, admitted: 0, max: 1 } });
 
     const t1 = performance.now();
     const answers = await Promise.all(
@@ -292,8 +292,19 @@ describe('6. under overload, reads are refused quickly and /health still answers
       expect(a.json().error.code).toBe('overloaded');
     }
     await Promise.all(slow);
-    expect((await s.app.inject({ url: '/health' })).json().reads).toEqual({ running: 0, queued: 0, max: 1 });
+    expect((await s.app.inject({ url: '/health' })).json().reads).toEqual({ running: 0, queued: 0, admitted: 0, max: 1 });
     expect((await s.app.inject({ url: '/api/v1/accounts/acme/settings', headers: bearer(acmeKey) })).statusCode).toBe(200);
+  });
+
+  test('a report of several queries is admitted once: three summaries at once (4 queries each, READ_QUEUE_MAX 1) are all answered', async () => {
+    const windows = ['2026-01', '2026-02', '2026-03'].map((m) => `/api/v1/accounts/acme/metrics/summary?from=${m}-01&to=${m}-20`);
+    const answers = await Promise.all(windows.map((url) => s.app.inject({ url, headers: bearer(acmeKey) })));
+    // 2 connections + READ_QUEUE_MAX 1 = 3 requests in at once; their 12 queries wait their turn, none refused.
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+    const fourth = await Promise.all([...windows, windows[0].replace('-20', '-21')].map((url) => s.app.inject({ url: `${url}&n=4`, headers: bearer(acmeKey) })));
+    // A fourth request beyond those three is refused whole, at once.
+    expect(fourth.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 503]);
+    expect((await s.app.inject({ url: '/health' })).json().reads).toEqual({ running: 0, queued: 0, admitted: 0, max: 1 });
   });
 
   test('many concurrent reads through HTTP: each answered, 200 or a quick 503, none held for seconds', async () => {

@@ -78,7 +78,8 @@ const Health = Type.Object({
     {
       running: Type.Integer({ description: 'Reads on a store connection now' }),
       queued: Type.Integer({ description: 'Reads waiting for a connection' }),
-      max: Type.Integer({ description: 'READ_QUEUE_MAX: past this many waiting, reads get 503 overloaded (0 = no bound)' }),
+      admitted: Type.Integer({ description: 'Account reads (every GET under /api/v1/accounts/) in progress: each is admitted once, with all its queries' }),
+      max: Type.Integer({ description: 'READ_QUEUE_MAX: past this many requests waiting beyond the connections, reads get 503 overloaded (0 = no bound)' }),
     },
     { description: 'The read queue of this instance (sql/db.ts)' },
   ),
