@@ -15,6 +15,7 @@ let other: FastifyInstance;
 const clock = clockFrom(Date.parse('2026-11-16T10:00:00+07:00'));
 const SUMMARY = '/api/v1/accounts/acme/metrics/summary?from=2026-11-01&to=2026-12-01';
 const USAGE = '/api/v1/accounts/acme/billing/usage?month=2026-11';
+const ROOMS = '/api/v1/accounts/acme/rooms?from=2026-11-01&to=2026-12-01';
 
 let n = 0;
 /** A new inbound WhatsApp room on 10 November: one more chat, and one more visitor. */
@@ -61,6 +62,13 @@ describe('read cache', () => {
     const c1 = reads.stats();
     expect(c1.computed - c0.computed).toBe(1);
     expect(c1.hits + c1.shared - c0.hits - c0.shared).toBe(7);
+
+    // A rooms page is kept the same way.
+    const page = await get(s.app, ROOMS);
+    expect(page.rooms).toHaveLength(2);
+    const c2 = reads.stats();
+    expect(await get(s.app, ROOMS)).toEqual(page);
+    expect(reads.stats().hits).toBe(c2.hits + 1);
   });
 
   test('an acknowledged event is in the next answer, on this instance and on another sharing the store', async () => {
@@ -68,8 +76,10 @@ describe('read cache', () => {
     expect((await get(other, SUMMARY)).total_chats).toBe(2);
     expect((await get(other, USAGE)).muv.count).toBe(2);
     // Stored through the other instance: this one's cache must not answer with the old version.
+    expect((await get(s.app, ROOMS)).rooms).toHaveLength(2);
     await post(other, [room()]);
     expect((await get(s.app, SUMMARY)).total_chats).toBe(3);
+    expect((await get(s.app, ROOMS)).rooms).toHaveLength(3);
     expect((await get(s.app, USAGE)).muv.count).toBe(3);
     await post(s.app, [room()]);
     expect((await get(other, SUMMARY)).total_chats).toBe(4);

@@ -35,7 +35,8 @@ export async function csatRoutes(app: FastifyInstance): Promise<void> {
       const q = req.query as FilterInput & { max_score?: number; limit?: number; cursor?: string };
       const f = await parseFilters(app.ctx.db, (req.params as { account: string }).account, q, app.ctx.clock());
       try {
-        const page = await listCsatResponses(app.ctx.db, f, { limit: q.limit, cursor: q.cursor, maxScore: q.max_score });
+        const opts = { limit: q.limit, cursor: q.cursor, maxScore: q.max_score };
+        const page = await app.ctx.reads.get(f.account, JSON.stringify(['csat-responses', f, opts]), () => listCsatResponses(app.ctx.db, f, opts));
         return { period: period(f), responses: page.responses.map((r) => ({ ...r, submitted_at: rfc3339In(f.tz, r.submitted_at) })), next_cursor: page.next };
       } catch (e) {
         if (e instanceof BadCursorError) throw badRequest('cursor', e.message);

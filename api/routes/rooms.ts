@@ -48,7 +48,9 @@ export async function roomsRoutes(app: FastifyInstance): Promise<void> {
       const q = req.query as RoomsInput;
       const f = await parseFilters(app.ctx.db, (req.params as { account: string }).account, q, app.ctx.clock());
       try {
-        const page = await listRooms(app.ctx.db, f, { sort: q.sort, limit: q.limit, cursor: q.cursor, minResponseS: q.min_response_s, maxCsat: q.max_csat, resolved: q.resolved });
+        const opts = { sort: q.sort, limit: q.limit, cursor: q.cursor, minResponseS: q.min_response_s, maxCsat: q.max_csat, resolved: q.resolved };
+        // A page is a report read like the others: shared and kept per data version (api/read-cache.ts).
+        const page = await app.ctx.reads.get(f.account, JSON.stringify(['rooms', f, opts]), () => listRooms(app.ctx.db, f, opts));
         const at = (t: number | null) => (t === null ? null : rfc3339In(f.tz, t));
         return {
           period: period(f),
