@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.ts';
 import { clockFrom } from '../core/clock.ts';
+import { readerOf } from '../sql/account.ts';
 import { bearer, postNdjson, startServer, type TestServer } from './helpers.ts';
 
 /**
@@ -62,6 +63,14 @@ describe('read cache', () => {
     const c1 = reads.stats();
     expect(c1.computed - c0.computed).toBe(1);
     expect(c1.hits + c1.shared - c0.hits - c0.shared).toBe(7);
+
+    // Concurrent reads share their version reads (sql/account.ts): fewer store reads than requests.
+    const versions = readerOf(s.db);
+    const r0 = versions.reads;
+    const many = await Promise.all(Array.from({ length: 20 }, () => get(s.app, url)));
+    expect(new Set(many.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(versions.reads - r0).toBeGreaterThan(0);
+    expect(versions.reads - r0).toBeLessThan(20);
 
     // A rooms page is kept the same way.
     const page = await get(s.app, ROOMS);
