@@ -1,4 +1,4 @@
-import type { Db } from './db.ts';
+import { requestMemo, type Db } from './db.ts';
 import { loadSql } from './load.ts';
 
 export const DEFAULT_TIMEZONE = 'Asia/Jakarta';
@@ -41,10 +41,19 @@ const NO_VERSION = '0:0';
  *
  * Concurrent calls share reads: while one read runs, the accounts asked for meanwhile wait
  * for the next, which asks for all of them in one query. Under 50 connections of cached
- * answers this is one query per round instead of one per request.
+ * answers this is one query per round instead of one per request, and a request asks once.
  */
 export function accountVersion(db: Db, account: string): Promise<string> {
-  return readerOf(db).version(account);
+  // Within one admitted request (sql/db.ts) the account's version is read once: the time
+  // zone and the read cache both ask for it, and a read started after the request came in
+  // is fresh for all of it.
+  const memo = requestMemo();
+  const key = `version\u0000${account}`;
+  const kept = memo?.get(key) as Promise<string> | undefined;
+  if (kept) return kept;
+  const v = readerOf(db).version(account);
+  memo?.set(key, v);
+  return v;
 }
 
 class VersionReader {

@@ -154,8 +154,17 @@ async function openEmbedded(dataDir: string, readers: number, queueMax: number):
   return db;
 }
 
-/** Marks the async context of an admitted request (Db.admit): its queries are not refused. */
-const admittedContext = new AsyncLocalStorage<true>();
+/**
+ * Marks the async context of an admitted request (Db.admit): its queries are not refused,
+ * and `memo` keeps what the request has read once and may reuse (sql/account.ts keeps the
+ * account's data version there: read after the request came in, so still fresh for it).
+ */
+const admittedContext = new AsyncLocalStorage<{ memo: Map<string, unknown> }>();
+
+/** The memo of the admitted request this code runs in, if any. */
+export function requestMemo(): Map<string, unknown> | undefined {
+  return admittedContext.getStore()?.memo;
+}
 
 /**
  * Reads take a slot (one per embedded connection, which runs one query at a time; a few
@@ -229,7 +238,7 @@ function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[
     }
     admitted++;
     try {
-      return await admittedContext.run(true, fn);
+      return await admittedContext.run({ memo: new Map() }, fn);
     } finally {
       admitted--;
     }
