@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { Db } from '../sql/db.ts';
 import { refreshRooms } from '../sql/metrics/room-facts-refresh.ts';
 import type { IngestResult } from '../core/contract.ts';
@@ -9,8 +8,13 @@ import type { Line } from './lines.ts';
 
 /** Most rejected lines echoed in a response; the rest are counted (and all dead-lettered). */
 export const MAX_ECHOED_ERRORS = 100;
-/** Rows per insert: large enough to amortise an insert (~5 ms), small enough to bound memory (~2 MB). */
-export const BATCH_ROWS = 10_000;
+/**
+ * Rows per insert. An insert with the views costs a fixed ~5 ms plus per-row work that
+ * falls with the block size (views, parts): 1M events went 38.8k/s at 10k-row batches and
+ * 51.6k/s at 50k (2 cores, one run each); 100k went 54k/s for 300 MB more peak RSS
+ * (1.42 GB against 1.10), so 50k. A batch holds ~20 MB of rows in memory.
+ */
+export const BATCH_ROWS = 50_000;
 /** Inserts of one request in flight at once: parsing the next batch overlaps the insert. */
 const IN_FLIGHT = 2;
 /** Rejected lines of one request before reading stops (MAX_REJECTED_LINES; 0 = no ceiling). */
@@ -217,18 +221,7 @@ export class Ingestor {
     if (!rows.length) return rows;
     try {
       const body = Buffer.from(rows.map((p) => p.row).join('\n'));
-      await withRetries(
-        () =>
-          this.db.write
-            .exec({
-              query: 'INSERT INTO events FORMAT JSONEachRow',
-              values: Readable.from([body]),
-              clickhouse_settings: { date_time_input_format: 'best_effort', input_format_skip_unknown_fields: 1 },
-            })
-            .then((r) => r.stream.resume()),
-        undefined,
-        (err) => !isContentError(err),
-      );
+      await withRetries(() => this.db.insertJsonRows('events', body, INSERT_SETTINGS), undefined, (err) => !isContentError(err));
       return rows;
     } catch (err) {
       if (!isContentError(err)) throw err;
@@ -241,6 +234,13 @@ export class Ingestor {
     }
   }
 }
+
+/**
+ * Settings of the events insert. optimize_on_insert 0: the views' Replacing / Aggregating
+ * targets do not merge the rows of each inserted block on the way in (reads merge them
+ * anyway, FINAL or GROUP BY, as they must across blocks): 10-25% faster inserts, measured.
+ */
+const INSERT_SETTINGS = { date_time_input_format: 'best_effort', input_format_skip_unknown_fields: 1, optimize_on_insert: 0 };
 
 /** ClickHouse errors about the data itself (parse, type, value): deterministic, not worth a retry. */
 const TRANSIENT_CODES = new Set(['159', '160', '164', '202', '203', '209', '210', '241', '242', '252', '285', '319', '425', '999']);

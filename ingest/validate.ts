@@ -85,6 +85,9 @@ export function checkTimestamp(s: string): string | null {
     if (oh > 23 || om > 59) return 'has an invalid offset';
     offsetMin = (s[s.length - 6] === '-' ? -1 : 1) * (oh * 60 + om);
   }
+  // An offset moves the instant by less than a day, so a written year 2001-2198 is 2000-2199
+  // in UTC: only the edge years need the Date below (~0.5 µs saved an event).
+  if (y > 2000 && y < 2199) return null;
   // Local time minus its offset is UTC; whole seconds decide the year (fractions cannot cross it).
   const utcYear = new Date(Date.UTC(y, mo - 1, d, h, mi, se) - offsetMin * 60_000).getUTCFullYear();
   if (utcYear < 2000 || utcYear > 2199) return RANGE;

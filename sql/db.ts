@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Readable } from 'node:stream';
 import { pidAlive, processIdentity } from '../core/process.ts';
 import path from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
@@ -18,6 +19,14 @@ export interface Db {
   mode: 'embedded' | 'server';
   /** Used by ingestion only. */
   write: ClickHouseClient;
+  /**
+   * Inserts JSONEachRow bytes into `table` (a name written in code, never from a request)
+   * on the write connection. Embedded, through chDB's raw insert: the bytes go to the
+   * engine as they are and are parsed off the event loop, where @clickhouse/client would
+   * first build the whole insert as one JS string (measured on 100k-row batches with the
+   * views: 120k rows/s raw against 83k). On a server, the client's insert of a byte stream.
+   */
+  insertJsonRows(table: string, rows: Buffer, settings: Record<string, string | number>): Promise<void>;
   /** A query on the least busy read connection; values only through `params`. */
   query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>, settings?: Record<string, unknown>): Promise<T[]>;
   /** A statement without result (DDL, INSERT ... SELECT) on a read connection. */
@@ -130,9 +139,12 @@ async function openEmbedded(dataDir: string, readers: number, queueMax: number):
   const { createChdbConnection } = await import('chdb/connection');
   const storePath = path.join(dataDir, 'clickhouse');
   const clients: ClickHouseClient[] = [];
+  const connections: Array<ReturnType<typeof createChdbConnection>> = [];
   try {
     for (let i = 0; i < readers + 1; i++) {
-      clients.push(createClient({ connection: createChdbConnection({ path: storePath }) as never }));
+      const c = createChdbConnection({ path: storePath });
+      connections.push(c);
+      clients.push(createClient({ connection: c as never }));
     }
   } catch (err) {
     release();
@@ -146,11 +158,22 @@ async function openEmbedded(dataDir: string, readers: number, queueMax: number):
     throw err;
   }
   const [write, ...read] = clients;
+  const writeConnection = connections[0];
   const db = wrap('embedded', write, read, undefined, queueMax, async () => {
     for (const c of clients) await c.close().catch(() => undefined);
     release();
   });
   db.crashed = crashed;
+  db.insertJsonRows = async (table, rows, settings) => {
+    try {
+      await writeConnection.chdb.rawInsert({ table, values: rows, format: 'JSONEachRow', settings });
+    } catch (err) {
+      // As @clickhouse/client reports it: the engine's error code as `code`, its message without the "Code: N. DB::Exception: " head.
+      const code = (err as { clickhouseCode?: number }).clickhouseCode;
+      if (code === undefined) throw err;
+      throw Object.assign(new Error(String((err as Error).message).replace(/^Code: \d+\. DB::Exception: /, ''), { cause: err }), { code: String(code) });
+    }
+  };
   return db;
 }
 
@@ -246,6 +269,9 @@ function wrap(mode: Db['mode'], write: ClickHouseClient, read: ClickHouseClient[
   return {
     mode,
     write,
+    insertJsonRows: async (table, rows, settings) => {
+      await write.insert({ table, values: Readable.from([rows]), format: 'JSONEachRow', clickhouse_settings: settings as never });
+    },
     cluster,
     crashed: false,
     reader: pick,

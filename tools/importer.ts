@@ -38,7 +38,7 @@ export function openInput(file: string): Readable {
  * store an event twice. A 4xx answer is final and stops the import.
  */
 export async function importStream(input: Readable, opts: ImportOptions): Promise<ImportTotals> {
-  const batchLines = opts.batchLines ?? 50_000;
+  const batchLines = opts.batchLines ?? 100_000;
   const parallel = opts.parallel ?? 2;
   const t0 = performance.now();
   const totals: ImportTotals = { lines: 0, accepted: 0, duplicates: 0, rejected: 0, retries: 0, seconds: 0, errors: [] };
