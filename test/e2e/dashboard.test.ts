@@ -180,6 +180,57 @@ describe('filters live in the URL', () => {
   });
 });
 
+describe('every API call once (issue 14 item 7)', () => {
+  /** The API requests of `during`, and those that failed (aborted) meanwhile. */
+  async function requestsOf(during: () => Promise<void>): Promise<{ urls: string[]; failed: string[] }> {
+    const urls: string[] = [];
+    const failed: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      if (r.url().includes('/api/v1/')) urls.push(r.url());
+    };
+    const onFailed = (r: { url(): string }) => {
+      if (r.url().includes('/api/v1/')) failed.push(r.url());
+    };
+    page.on('request', onRequest);
+    page.on('requestfailed', onFailed);
+    try {
+      await during();
+    } finally {
+      page.off('request', onRequest);
+      page.off('requestfailed', onFailed);
+    }
+    return { urls, failed };
+  }
+  const twice = (urls: string[]) => urls.filter((u, i) => urls.indexOf(u) !== i);
+
+  for (const name of ['overview', 'agents', 'csat', 'rooms', 'exports', 'billing']) {
+    it(`opening ${name} fetches each URL once, none aborted`, async () => {
+      const { urls, failed } = await requestsOf(async () => {
+        await open(`/${name}?${OCTOBER}`);
+        await settled();
+      });
+      expect(urls.length).toBeGreaterThan(0);
+      expect(twice(urls)).toEqual([]);
+      expect(failed).toEqual([]);
+    });
+  }
+
+  it('a filter change fetches each report once, none aborted and sent again', async () => {
+    await open(`/overview?${OCTOBER}`);
+    await settled();
+    const { urls, failed } = await requestsOf(async () => {
+      await page.locator('[data-testid=filter-channels] summary').click();
+      await page.getByRole('checkbox', { name: 'Instagram' }).check();
+      await page.waitForURL(/channel=instagram/);
+      await settled();
+    });
+    expect(urls.filter((u) => u.includes('channel=instagram')).length).toBeGreaterThan(0);
+    expect(twice(urls)).toEqual([]);
+    expect(failed).toEqual([]);
+    expect(await text('[data-testid=kpi-total-chats-value]')).toBe('1');
+  });
+});
+
 describe('drill-down', () => {
   it('a KPI opens the rooms behind it with the same filters', async () => {
     await open(`/overview?${OCTOBER}`);

@@ -13,6 +13,8 @@ export class Resource<T, K = unknown> {
   #seq = 0;
   #abort: AbortController | null = null;
   #key: K | null = null;
+  /** The key being loaded or shown, as JSON: what tells a real change from a recomputation. */
+  #keyJson: string | null = null;
 
   constructor(
     key: () => K | null,
@@ -20,7 +22,13 @@ export class Resource<T, K = unknown> {
   ) {
     $effect(() => {
       const k = key();
-      untrack(() => this.#run(k));
+      // A filter change updates the URL and then what is derived from it, so the key is
+      // recomputed more than once with the same value: loading again would abort the
+      // request just sent and send it again (the server would build every report twice).
+      untrack(() => {
+        if (JSON.stringify(k) === this.#keyJson && !this.error) return;
+        this.#run(k);
+      });
     });
     $effect(() => () => this.#abort?.abort());
   }
@@ -29,6 +37,7 @@ export class Resource<T, K = unknown> {
 
   #run(k: K | null): void {
     this.#key = k;
+    this.#keyJson = JSON.stringify(k);
     this.#abort?.abort();
     if (k === null) return;
     const seq = ++this.#seq;
