@@ -315,3 +315,38 @@ describe('CSAT', () => {
     expect(zed.csat).toMatchObject({ responses: 1, avg_score: 1 });
   });
 });
+
+describe('resolved rooms (issue 14 item 4)', () => {
+  const A = 'res';
+  it('count every room resolved in the window, assigned or not, per resolving agent', async () => {
+    await post([
+      // P: assigned to ann, resolved by ann: a response time (1 h) and a resolved room
+      msgIn(A, '10-12T09:00', 'P'),
+      assigned(A, '10-12T09:00', 'P', 'ann'),
+      resolved(A, '10-12T10:00', 'P', 'ann'),
+      // Q: never assigned, resolved with no agent (a bot): resolved, no response time, agent none
+      msgIn(A, '10-12T11:00', 'Q'),
+      resolved(A, '10-12T11:30', 'Q'),
+      // R: never assigned, resolved by bob: resolved for bob, no response time
+      msgIn(A, '10-12T12:00', 'R'),
+      resolved(A, '10-12T12:30', 'R', 'bob'),
+      // S: assigned to ann, not resolved: neither
+      msgIn(A, '10-12T13:00', 'S'),
+      assigned(A, '10-12T13:00', 'S', 'ann'),
+      // T: resolved in November: not October's
+      msgIn(A, '10-31T23:00', 'T'),
+      resolved(A, '11-01T00:30', 'T'),
+    ]);
+    const oct = `from=2026-10-01&to=2026-11-01`;
+    const b = await get(`/api/v1/accounts/${A}/metrics/summary?${oct}`);
+    expect(b.total_chats).toBe(5);
+    expect(b.resolved).toBe(3);
+    expect(b.response_time).toMatchObject({ count: 1, avg_s: 3600 });
+    const agents = await get(`/api/v1/accounts/${A}/metrics/agents?${oct}`);
+    const by = Object.fromEntries(agents.agents.map((x: { agent_id: string | null; resolved: number; response_time: { count: number } }) => [x.agent_id ?? '(none)', [x.resolved, x.response_time.count]]));
+    // ann: P resolved (with a response time), S open; bob: R; no agent: Q and T (T resolved in November)
+    expect(by).toEqual({ ann: [1, 1], bob: [1, 0], '(none)': [1, 0] });
+    const nov = await get(`/api/v1/accounts/${A}/metrics/summary?from=2026-11-01&to=2026-12-01`);
+    expect(nov.resolved).toBe(1);
+  });
+});

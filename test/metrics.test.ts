@@ -48,8 +48,11 @@ describe('summary of the worked example', () => {
       const { status, body } = await get(req.get);
       expect(status).toBe(200);
       expectClose(body, req.expect);
-      // exactly SPEC's keys, plus what we add (documented): previous, period, chats_by_channel, csat.requested
-      expect(Object.keys(body).sort()).toEqual(['chats_by_channel', 'chats_by_origin', 'csat', 'first_response_time', 'period', 'previous', 'response_time', 'total_chats']);
+      // exactly SPEC's keys, plus what we add (documented): previous, period, chats_by_channel, resolved, csat.requested
+      expect(Object.keys(body).sort()).toEqual(['chats_by_channel', 'chats_by_origin', 'csat', 'first_response_time', 'period', 'previous', 'resolved', 'response_time', 'total_chats']);
+      // resolved, counted by hand from the example: r1, r2, r4, r5 in October; r6 (resolved
+      // 2026-10-31T17:45Z, 00:45 on 1 November in Jakarta) in November.
+      expect(body.resolved).toBe(req.get.includes('from=2026-10-01') ? 4 : 1);
       expect(Object.keys(body.csat.scores)).toEqual(['1', '2', '3', '4', '5']);
     });
   }

@@ -60,6 +60,7 @@ export const TotalChatsSchema = Type.Object(TotalChatsFields);
 
 export const SummaryFields = {
   ...TotalChatsFields,
+  resolved: Type.Integer({ description: 'Rooms whose latest room.resolved is in the window, assigned or not (response_time.count counts the assigned ones)' }),
   response_time: DurationsSchema,
   first_response_time: DurationsSchema,
   csat: CsatSchema,

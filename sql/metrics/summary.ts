@@ -2,14 +2,14 @@ import type { Db } from '../db.ts';
 import type { Summary } from '../../core/wire/metrics.ts';
 import { csatRows, emptyCsat } from './csat.ts';
 import { firstResponseTimeRows } from './first-response-time.ts';
-import { responseTimeRows } from './response-time.ts';
+import { resolvedRows } from './response-time.ts';
 import { emptyTotalChats, totalChatsRows } from './total-chats.ts';
 import { emptyDurations, type MetricFilters, type Row, type Shape } from './types.ts';
 
 /** Every manager number of one window (core/wire/metrics.ts). */
 export type { Summary };
 
-export const emptySummary = (): Summary => ({ ...emptyTotalChats(), response_time: emptyDurations(), first_response_time: emptyDurations(), csat: emptyCsat() });
+export const emptySummary = (): Summary => ({ ...emptyTotalChats(), resolved: 0, response_time: emptyDurations(), first_response_time: emptyDurations(), csat: emptyCsat() });
 
 /**
  * The four metrics for the same shape, one query each, run side by side and merged into
@@ -20,7 +20,7 @@ export const emptySummary = (): Summary => ({ ...emptyTotalChats(), response_tim
 export async function summaryRows(db: Db, f: MetricFilters, shape: Shape = {}): Promise<Array<Row<Summary>>> {
   const [chats, rt, frt, cs] = await Promise.all([
     totalChatsRows(db, f, shape),
-    responseTimeRows(db, f, shape),
+    resolvedRows(db, f, shape),
     firstResponseTimeRows(db, f, shape),
     csatRows(db, f, shape),
   ]);
@@ -32,7 +32,11 @@ export async function summaryRows(db: Db, f: MetricFilters, shape: Shape = {}): 
     return row.value;
   };
   for (const r of chats) Object.assign(at(r), r.value);
-  for (const r of rt) at(r).response_time = r.value;
+  for (const r of rt) {
+    const s = at(r);
+    s.response_time = r.value.durations;
+    s.resolved = r.value.resolved;
+  }
   for (const r of frt) at(r).first_response_time = r.value;
   for (const r of cs) at(r).csat = r.value;
   return [...out.values()];

@@ -92,6 +92,25 @@ describe('numbers of the worked example', () => {
     await screenshot(page, 'overview');
   });
 
+  it('Agents counts every resolved room in Resolved, also those no agent was assigned (issue 14 item 4)', async () => {
+    // A room of September with only a room.resolved (no assignment, no message, so no
+    // charge): resolved, with no response time, under "(unassigned)".
+    const ev = { id: 'e2e-sept-resolved', type: 'room.resolved', account_id: 'demo', occurred_at: '2026-09-15T10:00:00+07:00', room_id: 'rz' };
+    const r = await s.server.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${s.server.adminKey}`, 'content-type': 'application/x-ndjson' }, payload: JSON.stringify(ev) + '\n' });
+    expect(r.json().accepted + r.json().duplicates).toBe(1);
+    await open('/agents?account=demo&from=2026-09-01&to=2026-09-30');
+    await settled();
+    const row = page.locator('[data-testid=table-agents] tbody tr', { hasText: '(unassigned)' });
+    const cells = await row.locator('td').allInnerTexts();
+    const headers = await page.locator('[data-testid=table-agents] thead th').allInnerTexts();
+    expect(cells[headers.findIndex((h) => h.trim().startsWith('Resolved'))]).toBe('1');
+    // October (the worked example): agent1 resolved r1 and r5.
+    await open(`/agents?${OCTOBER}`);
+    await settled();
+    const a1 = await page.locator('[data-testid=table-agents] tbody tr', { hasText: 'agent1' }).locator('td').allInnerTexts();
+    expect(a1[headers.findIndex((h) => h.trim().startsWith('Resolved'))]).toBe('2');
+  });
+
   it('Billing shows the balance the API gives', async () => {
     const api = await (await page.request.get(`${s.url}/api/v1/accounts/demo/billing/balance`)).json();
     // After the example's last charge (3 November) the balance stays 6,640 (SPEC example).
