@@ -16,9 +16,9 @@ export const DEFAULT_DAYS = 30;
 /** Most agents one request may filter on. */
 export const MAX_AGENTS = 100;
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 /** A window measured in local days can be an hour longer across a daylight-saving change. */
-const DST_SLACK_MS = 3_600_000;
+export const DST_SLACK_MS = 3_600_000;
 
 /** Query parameters shared by every metrics, rooms and CSAT endpoint (OpenAPI and coercion; the checks are in parseFilters). */
 export const FilterQuery = {

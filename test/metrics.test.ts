@@ -57,6 +57,34 @@ describe('summary of the worked example', () => {
     });
   }
 
+  it('compares with the window asked for (compare_from / compare_to): a month with the whole month before, today so far with the same hours of yesterday', async () => {
+    const base = '/api/v1/accounts/demo/metrics/summary';
+    // November against October, whole: October's 7 chats (the worked example), not 1-31 October's 30 days before 1 December.
+    const nov = (await get(`${base}?from=2026-11-01&to=2026-12-01&compare_from=2026-10-01&compare_to=2026-11-01`)).body;
+    expect(nov.previous.total_chats).toBe(7);
+    expect(nov.previous.period).toMatchObject({ from: '2026-10-01T00:00:00.000+07:00', to: '2026-11-01T00:00:00.000+07:00' });
+    const plain = (await get(`${base}?from=2026-11-01&to=2026-12-01`)).body;
+    expect(plain.total_chats).toBe(nov.total_chats);
+    expect(plain.previous.period.from).toBe('2026-10-02T00:00:00.000+07:00');
+    // 2 October (r2) against 1 October until 09:00 (r1 starts at 09:00: not before it), then until 09:30 (r1, resolved at 10:00).
+    const at = (t: string) => encodeURIComponent(t);
+    const day = (to: string) => get(`${base}?from=2026-10-02&to=2026-10-03&compare_from=2026-10-01&compare_to=${at(to)}`);
+    const before9 = (await day('2026-10-01T09:00:00+07:00')).body;
+    expect([before9.total_chats, before9.previous.total_chats]).toEqual([1, 0]);
+    const before930 = (await day('2026-10-01T09:30:00+07:00')).body;
+    expect([before930.previous.total_chats, before930.previous.resolved]).toEqual([1, 0]);
+    // What is refused, by field.
+    const bad = async (qs: string, field: string) => {
+      const r = await get(`${base}?from=2026-10-02&to=2026-10-03&${qs}`);
+      expect(r.status).toBe(400);
+      expect(r.body.error.field).toBe(field);
+    };
+    await bad('compare_from=2026-10-01', 'compare_to');
+    await bad('compare_to=2026-10-02', 'compare_from');
+    await bad('compare_from=2026-10-01&compare_to=2026-10-04', 'compare_to');
+    await bad('compare_from=2026-10-01&compare_to=2026-09-30', 'compare_to');
+  });
+
   it('a test of this file can fail: a wrong expectation is caught', () => {
     expect(() => expectClose({ avg_s: 3975 }, { avg_s: 3980 })).toThrow();
     expect(() => expectClose({ count: 4 }, { count: 5 })).toThrow();

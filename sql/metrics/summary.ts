@@ -42,14 +42,28 @@ export async function summaryRows(db: Db, f: MetricFilters, shape: Shape = {}): 
   return [...out.values()];
 }
 
-/** The summary of [from, to) and of the window of the same length just before it, in one query per metric. */
-export async function summaryWithPrevious(db: Db, f: MetricFilters): Promise<{ current: Summary; previous: Summary; previousFrom: number }> {
+/**
+ * The summary of [from, to) and of the window it is compared with: by default the window of
+ * the same length just before it, in one query per metric; or `compare` ([from, to) in unix
+ * ms, ending at or before `from`: "today so far" against the same hours of yesterday, a
+ * month against the whole month before), computed as a summary of its own.
+ */
+export async function summaryWithPrevious(
+  db: Db,
+  f: MetricFilters,
+  compare?: { from: number; to: number },
+): Promise<{ current: Summary; previous: Summary; previousFrom: number; previousTo: number }> {
+  if (compare) {
+    const [cur, prev] = await Promise.all([summaryRows(db, f), summaryRows(db, { ...f, from: compare.from, to: compare.to })]);
+    return { current: cur[0]?.value ?? emptySummary(), previous: prev[0]?.value ?? emptySummary(), previousFrom: compare.from, previousTo: compare.to };
+  }
   const rows = await summaryRows(db, f, { previous: true });
   const previousFrom = f.from - (f.to - f.from);
   return {
     current: rows.find((r) => r.bucket === f.from)?.value ?? emptySummary(),
     previous: rows.find((r) => r.bucket === previousFrom)?.value ?? emptySummary(),
     previousFrom,
+    previousTo: f.from,
   };
 }
 

@@ -54,34 +54,51 @@ describe('filters and the URL', () => {
     const f = parseFilters(q('range=fortnight&from=2026-02-30&to=2026-03-01&channel=whatsapp,fax&interval=minute&tz=Mars/Base'));
     expect(f).toEqual({ ...DEFAULT_FILTERS, channels: ['whatsapp'] });
     // A reversed range is not a range.
-    expect(parseFilters(q('from=2026-10-31&to=2026-10-01')).range).toBe('today');
+    expect(parseFilters(q('from=2026-10-31&to=2026-10-01')).range).toBe('7d');
   });
 
   it('route: page, account, filters from the location; links carry them', () => {
-    const r = parseRoute('/billing', '?account=demo&range=7d');
+    const r = parseRoute('/billing', '?account=demo&range=30d');
     expect(r.page).toBe('billing');
     expect(r.account).toBe('demo');
-    expect(r.filters.range).toBe('7d');
+    expect(r.filters.range).toBe('30d');
+    // The default range (7 days) is left out of links.
+    expect(pageHref('rooms', 'demo', parseRoute('/billing', '?account=demo&range=7d').filters)).toBe('/rooms?account=demo');
     expect(parseRoute('/', '').page).toBe('overview');
     expect(parseRoute('/nope', '?account=bad%20id').account).toBeNull();
-    expect(pageHref('rooms', 'demo', r.filters, { channel: undefined, score: ['1', '2'] })).toBe('/rooms?account=demo&range=7d&score=1&score=2');
+    expect(pageHref('rooms', 'demo', r.filters, { channel: undefined, score: ['1', '2'] })).toBe('/rooms?account=demo&range=30d&score=1&score=2');
   });
 });
 
 describe('the period a filter means', () => {
   const today = '2026-10-20';
-  const w = (f: Partial<Filters>) => resolveWindow({ ...DEFAULT_FILTERS, ...f }, today);
+  // 10:00:20 in Jakarta (03:00:20 UTC) on that day.
+  const now = Date.parse('2026-10-20T10:00:20+07:00');
+  const w = (f: Partial<Filters>) => resolveWindow({ ...DEFAULT_FILTERS, ...f }, today, now);
 
-  it('today against yesterday, by hour', () => {
-    expect(w({ range: 'today' })).toEqual({ from: '2026-10-20', to: '2026-10-21', prevFrom: '2026-10-19', prevTo: '2026-10-20', interval: 'hour' });
+  it('lands on the last 7 days against the 7 before', () => {
+    expect(DEFAULT_FILTERS.range).toBe('7d');
+    expect(w({})).toEqual({ from: '2026-10-14', to: '2026-10-21', prevFrom: '2026-10-07', prevTo: '2026-10-14', interval: 'day' });
+  });
+  it('today against the same hours of yesterday (to the next whole minute), by hour', () => {
+    expect(w({ range: 'today' })).toEqual({
+      from: '2026-10-20',
+      to: '2026-10-21',
+      prevFrom: '2026-10-19',
+      prevTo: '2026-10-20',
+      compare: { from: '2026-10-19', to: '2026-10-19T03:01:00.000Z' },
+      interval: 'hour',
+    });
+    // Right after midnight the comparison is still a minute long, never empty.
+    expect(resolveWindow({ ...DEFAULT_FILTERS, range: 'today' }, today, Date.parse('2026-10-20T00:00:05+07:00')).compare).toEqual({ from: '2026-10-19', to: '2026-10-18T17:01:00.000Z' });
   });
   it('7 and 30 days end today, against the same number of days before', () => {
     expect(w({ range: '7d' })).toEqual({ from: '2026-10-14', to: '2026-10-21', prevFrom: '2026-10-07', prevTo: '2026-10-14', interval: 'day' });
     expect(w({ range: '30d' })).toMatchObject({ from: '2026-09-21', to: '2026-10-21', prevFrom: '2026-08-22', prevTo: '2026-09-21' });
   });
-  it('this month so far; last month; each against the same number of days before (as the API\'s previous)', () => {
+  it('this month so far against the same number of days before; last month against the whole month before', () => {
     expect(w({ range: 'this-month' })).toEqual({ from: '2026-10-01', to: '2026-10-21', prevFrom: '2026-09-11', prevTo: '2026-10-01', interval: 'day' });
-    expect(w({ range: 'last-month' })).toEqual({ from: '2026-09-01', to: '2026-10-01', prevFrom: '2026-08-02', prevTo: '2026-09-01', interval: 'day' });
+    expect(w({ range: 'last-month' })).toEqual({ from: '2026-09-01', to: '2026-10-01', prevFrom: '2026-08-01', prevTo: '2026-09-01', compare: { from: '2026-08-01', to: '2026-09-01' }, interval: 'day' });
     expect(resolveWindow({ ...DEFAULT_FILTERS, range: 'last-month' }, '2026-01-15')).toMatchObject({ from: '2025-12-01', to: '2026-01-01' });
   });
   it('a custom range includes its last day: October 2026 is [10-01, 11-01)', () => {

@@ -93,13 +93,22 @@ describe('dates', () => {
 });
 
 describe('series buckets', async () => {
-  const { bucketLabel, bucketLabels, bucketRanges } = await import('../../dashboard/src/lib/buckets.ts');
+  const { bucketLabel, bucketLabels, bucketRanges, startsWithin } = await import('../../dashboard/src/lib/buckets.ts');
   it('labels read the wall clock of the bucket, not the browser zone', () => {
     expect(bucketLabel('2026-10-01T00:00:00+07:00', 'day', 'en')).toBe('1 Oct');
     expect(bucketLabel('2026-10-01T00:00:00+07:00', 'day', 'id')).toBe('1 Okt');
     expect(bucketLabel('2026-10-01T00:00:00-05:00', 'month', 'id')).toBe('Okt 2026');
     expect(bucketLabels(['2026-10-01T09:00:00+07:00', '2026-10-01T10:00:00+07:00'], 'hour', 'en')).toEqual(['09:00', '10:00']);
     expect(plain(bucketLabels(['2026-10-01T23:00:00+07:00', '2026-10-02T00:00:00+07:00'], 'hour', 'en')[1])).toMatch(/^2 Oct,? 00:00$/);
+  });
+  it('a week cut by the window starts, and is labelled, at the window start (issue 14 item 3)', () => {
+    // October 2026 by week: the API's first bucket is Monday 28 September; it covers 1-4 October.
+    const starts = startsWithin(['2026-09-28T00:00:00+07:00', '2026-10-05T00:00:00+07:00'], '2026-10-01T00:00:00.000+07:00');
+    expect(bucketLabels(starts, 'week', 'en')).toEqual(['1 Oct', '5 Oct']);
+    expect(bucketRanges(starts, '2026-11-01T00:00:00+07:00')[0]).toEqual({ start: '2026-10-01T00:00:00.000+07:00', end: '2026-10-05T00:00:00+07:00' });
+    // A window starting on a Monday is left as it is.
+    const monday = ['2026-10-05T00:00:00+07:00'];
+    expect(startsWithin(monday, '2026-10-05T00:00:00.000+07:00')).toBe(monday);
   });
   it('each bucket ends where the next starts; the last at the window end', () => {
     expect(bucketRanges(['2026-10-01T00:00:00+07:00', '2026-10-02T00:00:00+07:00'], '2026-10-02T12:00:00+07:00')).toEqual([

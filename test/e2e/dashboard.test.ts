@@ -184,8 +184,8 @@ describe('filters live in the URL', () => {
   });
 
   it('a preset replaces the custom range in the URL', async () => {
-    await page.locator('button[data-range="7d"]').click();
-    await page.waitForURL(/range=7d/);
+    await page.locator('button[data-range="30d"]').click();
+    await page.waitForURL(/range=30d/);
     expect(page.url()).not.toContain('from=');
   });
 
@@ -196,6 +196,39 @@ describe('filters live in the URL', () => {
     await other.locator('[data-testid=kpi-total-chats-value]').waitFor();
     await other.waitForFunction(() => document.querySelector('[data-testid=kpi-total-chats-value]')?.textContent === '5');
     await other.close();
+  });
+});
+
+describe('landing and comparisons (issue 14 item 3)', () => {
+  /** The summary request of opening `path`, and the KPI panel's title. */
+  async function summaryOf(path: string): Promise<{ url: URL; title: string }> {
+    const req = page.waitForRequest((r) => r.url().includes('/metrics/summary'));
+    await open(path);
+    const url = new URL((await req).url());
+    await settled();
+    return { url, title: plain(await text('[data-testid=kpis] h2')) };
+  }
+
+  it('lands on the last 7 days against the 7 before', async () => {
+    // Now is 2 December 2026, 10:00 in Jakarta (harness E2E_NOW).
+    const { url, title } = await summaryOf('/overview?account=demo');
+    expect(await page.locator('button[data-range="7d"]').getAttribute('aria-pressed')).toBe('true');
+    expect([url.searchParams.get('from'), url.searchParams.get('to'), url.searchParams.get('compare_from')]).toEqual(['2026-11-26', '2026-12-03', null]);
+    expect(title).toBe('26 Nov 2026 – 2 Dec 2026, compared with 19 Nov 2026 – 25 Nov 2026');
+  });
+
+  it('today compares with the same hours of yesterday', async () => {
+    const { url, title } = await summaryOf('/overview?account=demo&range=today');
+    expect([url.searchParams.get('compare_from'), url.searchParams.get('compare_to')]).toEqual(['2026-12-01', '2026-12-01T03:00:00.000Z']);
+    expect(title).toBe('2 Dec 2026, compared with 1 Dec 2026 until 10:00');
+  });
+
+  it('last month compares with the whole month before', async () => {
+    const { url, title } = await summaryOf('/overview?account=demo&range=last-month');
+    expect([url.searchParams.get('from'), url.searchParams.get('to'), url.searchParams.get('compare_from'), url.searchParams.get('compare_to')]).toEqual(['2026-11-01', '2026-12-01', '2026-10-01', '2026-11-01']);
+    expect(title).toBe('1 Nov 2026 – 30 Nov 2026, compared with 1 Oct 2026 – 31 Oct 2026');
+    // October of the worked example had 7 chats.
+    expect(await page.locator('[data-testid=kpi-total-chats] .change').getAttribute('title')).toBe('previous: 7');
   });
 });
 

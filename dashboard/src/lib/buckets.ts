@@ -37,3 +37,13 @@ export function bucketLabels(starts: string[], interval: Interval, lang: Lang): 
 export function bucketRanges(starts: string[], windowEnd: string): Array<{ start: string; end: string }> {
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? windowEnd }));
 }
+
+/**
+ * Bucket starts as the page shows them: the API gives a bucket's calendar start (a week's
+ * Monday), and the first bucket of a window that starts inside it covers only from the
+ * window's start, so it is labelled and drilled into from there ("1 Oct", not "28 Sept").
+ */
+export function startsWithin(starts: string[], windowFrom: string): string[] {
+  if (starts.length && Date.parse(starts[0]) < Date.parse(windowFrom)) return [windowFrom, ...starts.slice(1)];
+  return starts;
+}

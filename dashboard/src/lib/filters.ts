@@ -34,8 +34,9 @@ export interface Filters {
   tz: string | null;
 }
 
+/** The landing view: the last 7 days against the 7 before (a part of today against the whole of yesterday would always look like a fall). */
 export const DEFAULT_FILTERS: Readonly<Filters> = Object.freeze({
-  range: 'today',
+  range: '7d',
   from: null,
   to: null,
   channels: [],
@@ -87,24 +88,33 @@ export function writeFilters(f: Filters, q: URLSearchParams = new URLSearchParam
   return q;
 }
 
-/** The period a view covers, half-open [from, to) like the API, and the one before it. */
+/** The period a view covers, half-open [from, to) like the API, and the one it is compared with. */
 export interface Window {
   from: PlainDate;
   /** Exclusive. */
   to: PlainDate;
-  /** The window of the same length just before: what the summary's `previous` covers. */
+  /** The period compared with, as dates (what the page's title names). */
   prevFrom: PlainDate;
   prevTo: PlainDate;
+  /**
+   * The summary's compare_from / compare_to when the comparison is not the window of the
+   * same length just before (the API's default): today so far against the same hours of
+   * yesterday (compare_to an instant), last month against the whole month before.
+   */
+  compare?: { from: string; to: string };
   interval: Interval;
 }
 
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
 /**
- * Dates of the filters' period, given today's date in their time zone. "This month" is
- * the month so far; the previous period is always the same number of days just before,
- * as the API computes it (so "last month", 30 September days, is compared with the 30
- * days before it).
+ * Dates of the filters' period, given today's date in their time zone and the time now
+ * (unix ms). "This month" is the month so far. The comparison is the same number of days
+ * just before, except for "today" (the same hours of yesterday, to the next whole minute
+ * past now) and "last month" (the whole month before, whatever its length).
  */
-export function resolveWindow(f: Filters, today: PlainDate): Window {
+export function resolveWindow(f: Filters, today: PlainDate, now: number = Date.now()): Window {
   let from: PlainDate, to: PlainDate;
   switch (f.range) {
     case 'custom':
@@ -130,7 +140,17 @@ export function resolveWindow(f: Filters, today: PlainDate): Window {
       break;
   }
   const days = daysBetween(from, to);
-  return { from, to, prevFrom: addDays(from, -days), prevTo: from, interval: f.interval === 'auto' ? autoInterval(days) : f.interval };
+  const interval = f.interval === 'auto' ? autoInterval(days) : f.interval;
+  if (f.range === 'today') {
+    const prevFrom = addDays(today, -1);
+    const until = new Date(Math.ceil(now / MINUTE_MS) * MINUTE_MS - DAY_MS).toISOString();
+    return { from, to, prevFrom, prevTo: today, compare: { from: prevFrom, to: until }, interval };
+  }
+  if (f.range === 'last-month') {
+    const prevFrom = addMonths(from, -1);
+    return { from, to, prevFrom, prevTo: from, compare: { from: prevFrom, to: from }, interval };
+  }
+  return { from, to, prevFrom: addDays(from, -days), prevTo: from, interval };
 }
 
 /** A readable number of points: hours for a day, days up to two months, then weeks, then months. */

@@ -60,6 +60,7 @@ export const en = {
   retry: 'Retry',
   vs_previous: 'vs previous period',
   period_vs: '{period}, compared with {previous}',
+  until_time: '{date} until {time}',
   previous_value: 'previous: {value}',
   open_rooms: 'Open the rooms behind this',
   // KPIs
@@ -246,6 +247,7 @@ export const id: Record<MessageKey, string> = {
   retry: 'Coba lagi',
   vs_previous: 'dibanding periode sebelumnya',
   period_vs: '{period}, dibanding {previous}',
+  until_time: '{date} sampai pukul {time}',
   previous_value: 'sebelumnya: {value}',
   open_rooms: 'Buka ruang obrolan di balik angka ini',
   kpi_total_chats: 'Total obrolan',
