@@ -28,3 +28,8 @@ export async function knownAccounts(db: Db): Promise<string[]> {
   const rows = await db.query<{ account_id: string }>(SQL.accounts);
   return rows.map((r) => r.account_id);
 }
+
+/** True when the account has events or a live key: one an admin can open (knownAccounts lists them). */
+export async function accountKnown(db: Db, account: string): Promise<boolean> {
+  return (await knownAccounts(db)).includes(account);
+}

@@ -108,6 +108,10 @@ describe('session cookie', () => {
     expect((await s.app.inject({ url: '/api/v1/accounts/zeta/settings', headers: { cookie: c } })).statusCode).toBe(200);
     const list = (await s.app.inject({ url: '/api/v1/session/accounts', headers: { cookie: c } })).json();
     expect(list.items).toEqual(expect.arrayContaining(['acme', 'zeta']));
+    // An account with neither events nor a key is not found (not an empty account).
+    const none = await s.app.inject({ url: '/api/v1/session/accounts/nobody', headers: { cookie: c } });
+    expect(none.statusCode).toBe(404);
+    expect(none.json().error.code).toBe('not_found');
   });
 
   it('sign-out clears the cookie; revoking the key ends its sessions', async () => {

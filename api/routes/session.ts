@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { limitFailures, requireAccountAccess, requireKey } from '../auth.ts';
 import { accountTimezone } from '../../sql/account.ts';
-import { knownAccounts } from '../../sql/admin.ts';
+import { accountKnown, knownAccounts } from '../../sql/admin.ts';
 import { ACCOUNT_ID } from '../../core/contract.ts';
 import { ApiError } from '../errors.ts';
 import {
@@ -109,13 +109,18 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
         tags,
         params: Type.Object({ account: Type.String({ pattern: ACCOUNT_ID }) }),
         response: { 200: ref('AccountInfo') },
-        errorResponses: errors([400, 401, 403, 429, 500]),
+        errorResponses: errors([400, 401, 403, 404, 429, 500]),
       },
     },
     async (req) => {
       await requireKey(keys)(req, undefined as never);
       await requireAccountAccess(req);
       const account = (req.params as { account: string }).account;
+      // An admin typing an account that does not exist should hear so, not see zeros; an
+      // account key reads its own account, events or not.
+      if (req.auth.role === 'admin' && !(await accountKnown(app.ctx.db, account))) {
+        throw new ApiError(404, 'not_found', `no account ${account}: it has no events and no key`);
+      }
       return { account_id: account, timezone: await accountTimezone(app.ctx.db, account) };
     },
   );

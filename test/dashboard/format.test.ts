@@ -34,16 +34,16 @@ describe('numbers, rupiah and percentages through Intl', () => {
 describe('durations people can read', () => {
   it('two largest units, in English and Indonesian', () => {
     expect(fmtDuration(3900, 'en')).toBe('1 h 5 m');
-    expect(fmtDuration(3900, 'id')).toBe('1 j 5 m');
+    expect(fmtDuration(3900, 'id')).toBe('1 jam 5 mnt');
     // The worked example's response times: avg 3975 s, p90 6120 s; first response avg 492.05 s.
     expect(fmtDuration(3975, 'en')).toBe('1 h 6 m');
     expect(fmtDuration(6120, 'en')).toBe('1 h 42 m');
     expect(fmtDuration(492.05, 'en')).toBe('8 m 12 s');
-    expect(fmtDuration(492.05, 'id')).toBe('8 m 12 d');
+    expect(fmtDuration(492.05, 'id')).toBe('8 mnt 12 dtk');
     expect(fmtDuration(300, 'en')).toBe('5 m');
-    expect(fmtDuration(45, 'id')).toBe('45 d');
+    expect(fmtDuration(45, 'id')).toBe('45 dtk');
     expect(fmtDuration(90_000, 'en')).toBe('1 d 1 h');
-    expect(fmtDuration(90_000, 'id')).toBe('1 h 1 j');
+    expect(fmtDuration(90_000, 'id')).toBe('1 hari 1 jam');
   });
 
   it('rounds into the next unit instead of showing 60', () => {
@@ -56,7 +56,7 @@ describe('durations people can read', () => {
   it('zero, fractions of a second and negatives', () => {
     expect(fmtDuration(0, 'en')).toBe('0 s');
     expect(fmtDuration(0.2, 'en')).toBe('< 1 s');
-    expect(fmtDuration(0.7, 'id')).toBe('1 d');
+    expect(fmtDuration(0.7, 'id')).toBe('1 dtk');
     expect(fmtDuration(-65, 'en')).toBe('-1 m 5 s');
   });
 });

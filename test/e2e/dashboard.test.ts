@@ -89,6 +89,8 @@ describe('numbers of the worked example', () => {
     // Average response time 3975 s, first response 492.05 s (SPEC example), read as people do.
     expect(await text('[data-testid=kpi-avg-response-value]')).toBe('1 h 6 m');
     expect(await text('[data-testid=kpi-first-response-value]')).toBe('8 m 12 s');
+    // The tab names the page and the account (issue 14 item 11).
+    expect(await page.title()).toBe('Overview · demo · Chat analytics');
     await screenshot(page, 'overview');
   });
 
@@ -392,7 +394,7 @@ describe('language', () => {
     await page.locator('[data-testid=lang]').first().selectOption('id');
     await page.getByText('Total obrolan').waitFor();
     expect(plain(await text('[data-testid=kpi-csat-value]'))).toMatch(/^66,7 ?%$/);
-    expect(await text('[data-testid=kpi-avg-response-value]')).toBe('1 j 6 m');
+    expect(await text('[data-testid=kpi-avg-response-value]')).toBe('1 jam 6 mnt');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('id');
     await screenshot(page, 'overview-id');
     await open('/billing?account=demo');
@@ -457,6 +459,14 @@ describe('admin and sign-out', () => {
     await page.waitForURL(/account=other-co/);
     await settled();
     expect(await text('[data-testid=kpi-total-chats-value]')).toBe('0');
+  });
+
+  it('an admin opening an unknown account is told it is not found, not shown zeros (issue 14 item 11)', async () => {
+    await open('/overview?account=nobody-here&range=30d');
+    await page.locator('[data-testid=account-not-found]').waitFor();
+    expect(await text('[data-testid=account-not-found]')).toContain('"nobody-here" not found');
+    expect(await page.locator('[data-testid=kpi-total-chats-value]').count()).toBe(0);
+    expect(await page.title()).toBe('Overview · nobody-here · Chat analytics');
   });
 });
 

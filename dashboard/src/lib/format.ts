@@ -51,8 +51,9 @@ export function fmtPercent(pct: number | null | undefined, lang: Lang): string {
 
 const UNITS: Record<Lang, { d: string; h: string; m: string; s: string }> = {
   en: { d: 'd', h: 'h', m: 'm', s: 's' },
-  // hari, jam, menit, detik
-  id: { d: 'h', h: 'j', m: 'm', s: 'd' },
+  // hari, jam, menit, detik: written so that none reads as another ("h" would read as
+  // hours and "d" as days, so "42 m 9 d" looked like 42 minutes and 9 days)
+  id: { d: 'hari', h: 'jam', m: 'mnt', s: 'dtk' },
 };
 const STEPS = [
   ['d', 86_400],
