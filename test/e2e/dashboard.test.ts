@@ -201,6 +201,25 @@ describe('filters live in the URL', () => {
   });
 });
 
+describe('charts (issue 14 item 6)', () => {
+  it('every chart has its numbers in a table for screen readers; response times show the average too', async () => {
+    await open(`/overview?${OCTOBER}`);
+    await settled();
+    const charts = await page.locator('main [role=img]').count();
+    expect(charts).toBeGreaterThanOrEqual(4);
+    expect(await page.locator('main table[data-testid=chart-table]').count()).toBe(charts);
+    const rt = page.locator('[data-testid=chart-response] table[data-testid=chart-table]');
+    expect((await rt.locator('thead th').allInnerTexts()).slice(1)).toEqual(['p50', 'p90', 'Average']);
+    // 7 October: r4 alone, assigned 10:31 and resolved 11:31 (the worked example): 1 h for each.
+    const row = await rt.locator('tbody tr', { hasText: /^\s*7 Oct/ }).locator('td').allInnerTexts();
+    expect(row).toEqual(['1 h', '1 h', '1 h']);
+    // The heatmap: weekdays by 24 hours.
+    const heat = page.locator('[data-testid=chart-heatmap] table[data-testid=chart-table]');
+    expect(await heat.locator('thead th').count()).toBe(25);
+    expect(await heat.locator('tbody tr').count()).toBe(7);
+  });
+});
+
 describe('landing and comparisons (issue 14 item 3)', () => {
   /** The summary request of opening `path`, and the KPI panel's title. */
   async function summaryOf(path: string): Promise<{ url: URL; title: string }> {
@@ -400,7 +419,8 @@ describe('language', () => {
     await open('/billing?account=demo');
     await settled();
     expect(plain(await text('[data-testid=balance-value]'))).toBe('Rp 6.640');
-    expect(await page.getByText('Sisa saldo').count()).toBe(1);
+    // On the balance card (and as a column of its chart's table for screen readers).
+    expect(await page.getByText('Sisa saldo').count()).toBeGreaterThanOrEqual(1);
     // The choice stays; back to English for the rest.
     await page.locator('[data-testid=lang]').first().selectOption('en');
   });

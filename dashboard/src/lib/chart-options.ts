@@ -84,7 +84,8 @@ export function heatmapChart(rows: string[], cols: string[], cells: Array<[numbe
     },
     xAxis: { type: 'category', data: cols, splitArea: { show: true }, axisLabel: { fontSize: 10, hideOverlap: true } },
     yAxis: { type: 'category', data: rows, inverse: true, splitArea: { show: true }, axisLabel: { fontSize: 11 } },
-    visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, itemWidth: 10, textStyle: { fontSize: 10 }, inRange: { color: ['#eef2ff', '#1d4ed8'] } },
+    // The legend's ends carry their numbers ("0" and the busiest cell's count).
+    visualMap: { min: 0, max, text: [fmt(max), fmt(0)], calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, itemWidth: 10, textStyle: { fontSize: 10 }, inRange: { color: ['#eef2ff', '#1d4ed8'] } },
     series: [{ type: 'heatmap', name, data: cells, emphasis: { itemStyle: { borderColor: '#111', borderWidth: 1 } } }],
   };
 }
@@ -94,4 +95,41 @@ const DURATION_STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 72
 /** A tick step for a seconds axis that reads as round durations (5 m, 30 m, 1 h...): at most 5 ticks up to `max`. */
 export function durationStep(max: number): number {
   return DURATION_STEPS.find((s) => max / s <= 5) ?? Math.ceil(max / 5 / 604800) * 604800;
+}
+
+/** A chart's numbers as a table (the same values, formatted as the axis formats them), for screen readers. */
+export interface ChartTable {
+  headers: string[];
+  rows: string[][];
+}
+
+type Axis = { type?: string; data?: string[]; axisLabel?: { formatter?: unknown } };
+type Series = { type?: string; name?: string; data?: unknown[] };
+
+/**
+ * The table behind a chart made by the functions above: one row per category (bucket,
+ * agent...) and one column per series, or, for a heatmap, one row per row label and one
+ * column per column label. Read from the option itself, so it always shows what is drawn.
+ */
+export function chartTable(option: ChartOption): ChartTable | null {
+  const o = option as { xAxis?: Axis; yAxis?: Axis; series?: Series[]; visualMap?: unknown };
+  const series = o.series ?? [];
+  const x = o.xAxis ?? {};
+  const y = o.yAxis ?? {};
+  const format = (axis: Axis) => (typeof axis.axisLabel?.formatter === 'function' ? (axis.axisLabel.formatter as (v: number) => string) : (v: number) => String(v));
+  const cell = (f: (v: number) => string, v: unknown) => (typeof v === 'number' ? f(v) : '—');
+  if (series[0]?.type === 'heatmap') {
+    const cols = x.data ?? [];
+    const rows = y.data ?? [];
+    const grid = rows.map(() => cols.map(() => '0'));
+    for (const d of (series[0].data ?? []) as Array<[number, number, number]>) if (grid[d[1]]) grid[d[1]][d[0]] = String(d[2]);
+    return { headers: ['', ...cols], rows: rows.map((r, i) => [r, ...grid[i]]) };
+  }
+  const cat = x.type === 'category' ? x : y.type === 'category' ? y : null;
+  if (!cat?.data) return null;
+  const f = format(cat === x ? y : x);
+  return {
+    headers: ['', ...series.map((s) => s.name ?? '')],
+    rows: cat.data.map((c, i) => [c, ...series.map((s) => cell(f, s.data?.[i]))]),
+  };
 }

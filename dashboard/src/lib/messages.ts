@@ -78,6 +78,7 @@ export const en = {
   chart_heatmap: 'Chats by weekday and hour',
   p50: 'p50',
   p90: 'p90',
+  average: 'Average',
   chats: 'Chats',
   hour: 'Hour',
   // agents
@@ -264,6 +265,7 @@ export const id: Record<MessageKey, string> = {
   chart_heatmap: 'Obrolan menurut hari dan jam',
   p50: 'p50',
   p90: 'p90',
+  average: 'Rata-rata',
   chats: 'Obrolan',
   hour: 'Jam',
   agent: 'Agen',
