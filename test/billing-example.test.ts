@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, EXAMPLE_EXPECTED, EXAMPLE_NDJSON, postNdjson, startServer, type TestServer } from './helpers.ts';
+import { bearer, EXAMPLE_EXPECTED, EXAMPLE_NDJSON, postNdjson, shuffle, startServer, type TestServer } from './helpers.ts';
 
 /**
  * The worked example of SPEC.md through the real HTTP path: every billing number of
@@ -36,14 +36,10 @@ function expectSubset(actual: unknown, want: unknown, path = ''): void {
 
 /** The same events under another account name, in a shuffled order (seeded). */
 function asAccount(account: string, seed: number): string[] {
-  const out = lines.map((l) => JSON.stringify({ ...JSON.parse(l), account_id: account }));
-  let x = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    const j = x % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
+  return shuffle(
+    lines.map((l) => JSON.stringify({ ...JSON.parse(l), account_id: account })),
+    seed,
+  );
 }
 
 beforeAll(async () => {

@@ -70,6 +70,18 @@ export async function startServer(env: Record<string, string> = {}, opts: { cloc
   };
 }
 
+/** A copy of `xs` in a seeded order (Fisher-Yates with a linear congruential generator): the same seed, the same order, on any machine. */
+export function shuffle<T>(xs: readonly T[], seed: number): T[] {
+  const out = [...xs];
+  let x = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    const j = x % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 /** POSTs NDJSON text to /api/v1/events through the real HTTP layer. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateFleet } from '../tools/demo.ts';
 import { replayRecentBatches } from '../sql/replay.ts';
-import { postNdjson, startServer, type TestServer } from './helpers.ts';
+import { postNdjson, shuffle, startServer, type TestServer } from './helpers.ts';
 
 /**
  * The metrics read room_day_facts (sql/migrations/033), rewritten from room_state after
@@ -27,17 +27,6 @@ afterAll(async () => s?.close());
 
 const log = [...generateFleet({ seed: 5, accounts: 1, totalEvents: 2500, from: new Date('2026-09-01T00:00:00+07:00'), to: new Date('2026-12-01T00:00:00+07:00') })];
 const as = (account: string, events: Array<Record<string, unknown>>) => events.map((e) => JSON.stringify({ ...e, account_id: account })).join('\n');
-
-function shuffle<T>(xs: T[], seed: number): T[] {
-  const out = [...xs];
-  let x = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    const j = x % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 const WINDOWS = [
   'from=2026-09-01&to=2026-12-01',
