@@ -285,14 +285,18 @@ describe('drill-down lists', () => {
     const base = '/api/v1/accounts/demo/rooms?from=2026-10-01&to=2026-11-01';
     const slow = (await get(`${base}&min_response_s=3600&sort=-response_s`)).body.rooms.map((r: { room_id: string }) => r.room_id);
     expect(slow).toEqual(['r2', 'r4', 'r6']); // 7200, then 3600 twice in room_id order
+    expect((await get(`${base}&min_response_s=3600&limit=1`)).body.total).toBe(3);
+    expect((await get(`${base}&channel=telegram`)).body.total).toBe(0);
     expect((await get(`${base}&max_csat=3`)).body.rooms.map((r: { room_id: string }) => r.room_id)).toEqual(['r2']);
     expect((await get(`${base}&resolved=false&sort=started_at`)).body.rooms.map((r: { room_id: string }) => r.room_id)).toEqual(['r3', 'r7']);
     // pages of 2, sorted by first response (rooms without one last): r2 60, r5 60, r1 300, r4 540, r6 1500.25, then r3, r7
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let i = 0; i < 10; i++) {
-      const page: { body: { rooms: Array<{ room_id: string }>; next_cursor: string | null } } = await get(`${base}&sort=first_response_s&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: { rooms: Array<{ room_id: string }>; next_cursor: string | null; total: number | null } } = await get(`${base}&sort=first_response_s&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       seen.push(...page.body.rooms.map((r) => r.room_id));
+      // Every page says how many rooms there are in all (issue 14 item 8).
+      expect(page.body.total).toBe(7);
       cursor = page.body.next_cursor;
       if (!cursor) break;
     }

@@ -56,6 +56,7 @@ export async function roomsRoutes(app: FastifyInstance): Promise<void> {
           period: period(f),
           rooms: page.rooms.map((r) => ({ ...r, started_at: rfc3339In(f.tz, r.started_at), first_assigned_at: at(r.first_assigned_at), resolved_at: at(r.resolved_at) })),
           next_cursor: page.next,
+          total: page.total,
         };
       } catch (e) {
         if (e instanceof BadCursorError) throw badRequest('cursor', e.message);

@@ -140,6 +140,7 @@ export const RoomsResponse = Type.Object({
     }),
   ),
   next_cursor: Str('Pass as cursor for the next page; null on the last page'),
+  total: Type.Union([Type.Integer(), Type.Null()], { description: 'Rooms of the filters in all, on every page (null only for a cursor past the last room)' }),
 });
 
 export const CsatResponsesResponse = Type.Object({

@@ -3,17 +3,24 @@
 -- rooms without a value last) then room_id, paged by keyset: {{after}} keeps the rows
 -- after the cursor's (sort_null, sort_key, room_id). Optional filters are off at -1 / 0.
 -- Only cheap columns are read here; rooms.sql then reads the page's rooms in full.
+-- `total` counts every room of the filters, before the cursor and the limit: the page
+-- tells how many rooms there are in all.
 -- Reads room_facts; {{...}} are fixed fragments (sql/metrics/fragments.ts, rooms.ts).
-SELECT
-    room_id,
-    {{sort_key}} AS sort_key,
-    isNull(sort_key) AS sort_null
-FROM room_facts
-WHERE start_at >= {lo:DateTime64(3, 'UTC')} AND start_at < {hi:DateTime64(3, 'UTC')}
-  AND {{filter agent}}
-  AND ({min_response_ms:Int64} < 0 OR response_ms >= {min_response_ms:Int64})
-  AND ({max_csat:UInt8} = 0 OR (csat_score >= 1 AND csat_score <= {max_csat:UInt8}))
-  AND ({resolved:Int8} < 0 OR toInt8(resolved_at IS NOT NULL) = {resolved:Int8})
-  AND {{after}}
+SELECT room_id, sort_key, sort_null, total
+FROM
+(
+    SELECT
+        room_id,
+        {{sort_key}} AS sort_key,
+        isNull(sort_key) AS sort_null,
+        count() OVER () AS total
+    FROM room_facts
+    WHERE start_at >= {lo:DateTime64(3, 'UTC')} AND start_at < {hi:DateTime64(3, 'UTC')}
+      AND {{filter agent}}
+      AND ({min_response_ms:Int64} < 0 OR response_ms >= {min_response_ms:Int64})
+      AND ({max_csat:UInt8} = 0 OR (csat_score >= 1 AND csat_score <= {max_csat:UInt8}))
+      AND ({resolved:Int8} < 0 OR toInt8(resolved_at IS NOT NULL) = {resolved:Int8})
+)
+WHERE {{after}}
 ORDER BY sort_null, sort_key, room_id
 LIMIT {limit:UInt32}

@@ -52,6 +52,8 @@ interface PageRaw {
   room_id: string;
   sort_key: number | null;
   sort_null: number;
+  /** Rooms of the filters in all (a JSON number: QUERY_SETTINGS). */
+  total: number;
 }
 
 /** A row of rooms.sql. */
@@ -108,7 +110,7 @@ export async function streamRooms(db: Db, f: MetricFilters): Promise<{ rows: Str
  * is the cursor of the following page, null on the last. Throws BadCursorError for a
  * cursor that is damaged or was made for another sort.
  */
-export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {}): Promise<{ rooms: RoomRecord[]; next: string | null }> {
+export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {}): Promise<{ rooms: RoomRecord[]; next: string | null; total: number | null }> {
   const sort = o.sort ?? '-started_at';
   const desc = sort.startsWith('-');
   const column = (desc ? sort.slice(1) : sort) as (typeof ROOM_SORTS)[number];
@@ -138,5 +140,7 @@ export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {
   return {
     rooms: page.map(toRoomRecord),
     next,
+    // Every page carries the count; a cursor past the last room reads no row to carry it.
+    total: keys.length ? Number(keys[0].total) : o.cursor === undefined ? 0 : null,
   };
 }

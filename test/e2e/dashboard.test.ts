@@ -313,6 +313,8 @@ describe('drill-down', () => {
     await settled();
     expect(page.url()).toContain('from=2026-10-01');
     expect(await page.locator('[data-testid=table-rooms] tbody tr').count()).toBe(7);
+    // The count of all the filter's rooms, not "7+" or the rows loaded so far (issue 14 item 8).
+    expect(await text('[data-testid=rooms-count]')).toBe('7 rooms, 7 shown');
   });
 
   it('clicking a bar opens the rooms of that day and channel', async () => {

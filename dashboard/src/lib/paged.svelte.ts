@@ -8,6 +8,8 @@ import { Resource } from './resource.svelte.ts';
 export interface PageOf<T> {
   items: T[];
   next: string | null;
+  /** How many items there are in all, when the API says. */
+  total?: number | null;
 }
 
 export class Paged<T, K> {
