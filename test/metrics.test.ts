@@ -288,6 +288,11 @@ describe('drill-down lists', () => {
     expect((await get(`${base}&min_response_s=3600&limit=1`)).body.total).toBe(3);
     expect((await get(`${base}&channel=telegram`)).body.total).toBe(0);
     expect((await get(`${base}&max_csat=3`)).body.rooms.map((r: { room_id: string }) => r.room_id)).toEqual(['r2']);
+    // Scores: r1 5, r2 3, r5 4. Exactly 5, at least 4, and 3 to 4.
+    const ids = async (qs: string) => (await get(`${base}&${qs}`)).body.rooms.map((r: { room_id: string }) => r.room_id).sort();
+    expect(await ids('min_csat=5&max_csat=5')).toEqual(['r1']);
+    expect(await ids('min_csat=4')).toEqual(['r1', 'r5']);
+    expect(await ids('min_csat=3&max_csat=4')).toEqual(['r2', 'r5']);
     expect((await get(`${base}&resolved=false&sort=started_at`)).body.rooms.map((r: { room_id: string }) => r.room_id)).toEqual(['r3', 'r7']);
     // pages of 2, sorted by first response (rooms without one last): r2 60, r5 60, r1 300, r4 540, r6 1500.25, then r3, r7
     const seen: string[] = [];

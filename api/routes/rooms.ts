@@ -12,6 +12,7 @@ const RoomsQuery = {
   ...FilterQuery,
   min_response_s: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9, description: 'Only rooms with a response time of at least this many seconds' })),
   max_csat: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'Only rooms whose latest CSAT score is at most this' })),
+  min_csat: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'Only rooms whose latest CSAT score is at least this (min_csat=5&max_csat=5: exactly 5)' })),
   resolved: Type.Optional(Type.Boolean({ description: 'Only resolved (true) or unresolved (false) rooms' })),
   sort: Type.Optional(
     Type.Enum(ROOM_SORT_VALUES, { description: `${ROOM_SORT_VALUES.join(', ')}; '-' sorts descending; rooms without a value last. Default -started_at.`, default: '-started_at' }),
@@ -22,6 +23,7 @@ const RoomsQuery = {
 interface RoomsInput extends FilterInput {
   min_response_s?: number;
   max_csat?: number;
+  min_csat?: number;
   resolved?: boolean;
   sort?: RoomSort;
   limit?: number;
@@ -48,7 +50,7 @@ export async function roomsRoutes(app: FastifyInstance): Promise<void> {
       const q = req.query as RoomsInput;
       const f = await parseFilters(app.ctx.db, (req.params as { account: string }).account, q, app.ctx.clock());
       try {
-        const opts = { sort: q.sort, limit: q.limit, cursor: q.cursor, minResponseS: q.min_response_s, maxCsat: q.max_csat, resolved: q.resolved };
+        const opts = { sort: q.sort, limit: q.limit, cursor: q.cursor, minResponseS: q.min_response_s, maxCsat: q.max_csat, minCsat: q.min_csat, resolved: q.resolved };
         // A page is a report read like the others: shared and kept per data version (api/read-cache.ts).
         const page = await app.ctx.reads.get(f.account, JSON.stringify(['rooms', f, opts]), () => listRooms(app.ctx.db, f, opts));
         const at = (t: number | null) => (t === null ? null : rfc3339In(f.tz, t));

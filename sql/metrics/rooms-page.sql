@@ -19,6 +19,7 @@ FROM
       AND {{filter agent}}
       AND ({min_response_ms:Int64} < 0 OR response_ms >= {min_response_ms:Int64})
       AND ({max_csat:UInt8} = 0 OR (csat_score >= 1 AND csat_score <= {max_csat:UInt8}))
+      AND ({min_csat:UInt8} = 0 OR csat_score >= {min_csat:UInt8})
       AND ({resolved:Int8} < 0 OR toInt8(resolved_at IS NOT NULL) = {resolved:Int8})
 )
 WHERE {{after}}

@@ -28,6 +28,8 @@ export interface RoomListOptions {
   minResponseS?: number;
   /** Only rooms whose CSAT score is at most this (1-5). */
   maxCsat?: number;
+  /** Only rooms whose CSAT score is at least this (1-5); with maxCsat equal, exactly that score. */
+  minCsat?: number;
   /** Only resolved (true) or unresolved (false) rooms. */
   resolved?: boolean;
 }
@@ -119,6 +121,7 @@ export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {
   const params: Record<string, unknown> = {
     min_response_ms: o.minResponseS === undefined ? -1 : Math.ceil(o.minResponseS * 1000),
     max_csat: o.maxCsat ?? 0,
+    min_csat: o.minCsat ?? 0,
     resolved: o.resolved === undefined ? -1 : o.resolved ? 1 : 0,
     limit: limit + 1,
   };

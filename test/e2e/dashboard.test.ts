@@ -220,6 +220,20 @@ describe('charts (issue 14 item 6)', () => {
   });
 });
 
+describe('rooms and CSAT (issue 14 item 8)', () => {
+  it('a score-5 bar opens the rooms with CSAT = 5, not at most 5', async () => {
+    await open(`/rooms?${OCTOBER}&min_csat=5&max_csat=5`);
+    await settled();
+    expect(plain(await text('[data-testid=filter-csat]'))).toMatch(/= 5/);
+    // r1 is October's only room scored 5.
+    expect(await page.locator('[data-testid=table-rooms] tbody tr').count()).toBe(1);
+    expect(await text('[data-testid=rooms-count]')).toBe('Rooms: 1 (1 shown)');
+    await open(`/rooms?${OCTOBER}&max_csat=3`);
+    await settled();
+    expect(plain(await text('[data-testid=filter-csat]'))).toMatch(/≤ 3/);
+  });
+});
+
 describe('landing and comparisons (issue 14 item 3)', () => {
   /** The summary request of opening `path`, and the KPI panel's title. */
   async function summaryOf(path: string): Promise<{ url: URL; title: string }> {
@@ -314,7 +328,7 @@ describe('drill-down', () => {
     expect(page.url()).toContain('from=2026-10-01');
     expect(await page.locator('[data-testid=table-rooms] tbody tr').count()).toBe(7);
     // The count of all the filter's rooms, not "7+" or the rows loaded so far (issue 14 item 8).
-    expect(await text('[data-testid=rooms-count]')).toBe('7 rooms, 7 shown');
+    expect(await text('[data-testid=rooms-count]')).toBe('Rooms: 7 (7 shown)');
   });
 
   it('clicking a bar opens the rooms of that day and channel', async () => {

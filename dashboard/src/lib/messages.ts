@@ -183,7 +183,7 @@ export const en = {
   // rooms
   rooms_title: 'Rooms',
   rooms_count: '{n} rooms',
-  rooms_shown: '{n} rooms, {shown} shown',
+  rooms_shown: 'Rooms: {n} ({shown} shown)',
   started: 'Started',
   resolved: 'Resolved',
   origin: 'Origin',
@@ -366,7 +366,7 @@ export const id: Record<MessageKey, string> = {
   sched_month_to_date: 'Bulan ini sejauh ini',
   rooms_title: 'Ruang obrolan',
   rooms_count: '{n} ruang',
-  rooms_shown: '{n} ruang, {shown} ditampilkan',
+  rooms_shown: 'Ruang: {n} ({shown} ditampilkan)',
   started: 'Mulai',
   resolved: 'Selesai',
   origin: 'Asal',
