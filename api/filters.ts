@@ -16,9 +16,9 @@ export const DEFAULT_DAYS = 30;
 /** Most agents one request may filter on. */
 export const MAX_AGENTS = 100;
 
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 /** A window measured in local days can be an hour longer across a daylight-saving change. */
-export const DST_SLACK_MS = 3_600_000;
+const DST_SLACK_MS = 3_600_000;
 
 /** Query parameters shared by every metrics, rooms and CSAT endpoint (OpenAPI and coercion; the checks are in parseFilters). */
 export const FilterQuery = {
@@ -153,6 +153,25 @@ export async function parseFilters(db: Db, account: string, q: FilterInput, now:
   const agents = parseAgents(q.agent);
   const office = q.business_hours ? await officeTimeOf(db, account) : null;
   return { account, from, to, tz, channels, agents, office, businessHours: office !== null };
+}
+
+/** The window a summary is compared with, when not the one of the same length just before (summary, overview export). */
+export const CompareQuery = {
+  compare_from: Type.Optional(Type.String({ description: 'Start of the window to compare with (inclusive; a date in tz or an RFC 3339 timestamp); with compare_to. Default: the window of the same length just before.' })),
+  compare_to: Type.Optional(Type.String({ description: 'End of the window to compare with (exclusive), at or before `from`' })),
+};
+
+/** compare_from / compare_to as unix ms, or undefined when neither is given; 400 with the field otherwise. */
+export function parseCompare(f: ParsedFilters, q: { compare_from?: string; compare_to?: string }): { from: number; to: number } | undefined {
+  if (q.compare_from === undefined && q.compare_to === undefined) return undefined;
+  if (q.compare_from === undefined) throw badRequest('compare_from', 'is required with compare_to');
+  if (q.compare_to === undefined) throw badRequest('compare_to', 'is required with compare_from');
+  const from = parseInstant('compare_from', q.compare_from, f.tz);
+  const to = parseInstant('compare_to', q.compare_to, f.tz);
+  if (to <= from) throw badRequest('compare_to', 'must be after compare_from');
+  if (to > f.from) throw badRequest('compare_to', 'must be at or before from: the comparison is a window before the one shown');
+  if (to - from > MAX_RANGE_DAYS * DAY_MS + DST_SLACK_MS) throw badRequest('compare_to', `the comparison may cover at most ${MAX_RANGE_DAYS} days`);
+  return { from, to };
 }
 
 /** The hourly series limit: at most `MAX_HOURLY_DAYS` days. */

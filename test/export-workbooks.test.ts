@@ -127,6 +127,23 @@ describe('overview.xlsx', () => {
     expectAbout(wb, { Report: /^Overview/, Period: /^2026-10-01 00:00:00 to 2026-11-01 00:00:00/ });
   });
 
+  test('compares with the window asked for, as the Overview page does (compare_from / compare_to)', async () => {
+    // November against the whole of October: October's 7 chats (the worked example).
+    const q = 'from=2026-11-01&to=2026-12-01&compare_from=2026-10-01&compare_to=2026-11-01';
+    const ws = (await workbook('overview.xlsx', q)).getWorksheet('Summary')!;
+    const header = (ws.getRow(1).values as string[]).slice(1);
+    expect(header.slice(1, 3)).toEqual(['This period (2026-11-01 to 2026-11-30)', 'Previous period (2026-10-01 to 2026-10-31)']);
+    const kpi = new Map(rowsOf(ws).map((r) => [r.Metric as string, r]));
+    const sum = await api(`/metrics/summary?${q}`);
+    expect(sum.previous.total_chats).toBe(7);
+    expect(kpi.get('Total chats')![header[2]]).toBe(7);
+    expect(kpi.get('Total chats')![header[1]]).toBe(sum.total_chats);
+    // A comparison that does not end before the period is refused by field.
+    const bad = await s.app.inject({ method: 'GET', url: `${BASE}/exports/overview.xlsx?from=2026-11-01&to=2026-12-01&compare_from=2026-10-01&compare_to=2026-11-15`, headers: bearer(key) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('compare_to');
+  });
+
   test('the daily series lists every day; channels and agents equal .../metrics/channels and /agents', async () => {
     const wb = await workbook('overview.xlsx', OCT);
     const daily = wb.getWorksheet('Daily')!;

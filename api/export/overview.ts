@@ -78,7 +78,7 @@ export async function buildOverview(input: ReportInput, out: Writable): Promise<
   const { db, filters: f } = input;
   const tz = f.tz;
   const [cmp, daily, channels, agents] = await Promise.all([
-    summaryWithPrevious(db, f),
+    summaryWithPrevious(db, f, input.compare),
     summaryRows(db, f, { interval: 'day' }),
     summaryBy(db, f, 'channel'),
     summaryBy(db, f, 'agent'),
@@ -89,7 +89,7 @@ export async function buildOverview(input: ReportInput, out: Writable): Promise<
   const summary = book.table<Kpi>('Summary', [
     col('Metric', 'text', (k) => k.label, 42),
     { ...col(`This period (${span(f.from, f.to)})`, 'int', (k: Kpi) => k.get(cmp.current), 26), kindOf: (k: Kpi) => k.kind },
-    { ...col(`Previous period (${span(cmp.previousFrom, f.from)})`, 'int', (k: Kpi) => k.get(cmp.previous), 26), kindOf: (k: Kpi) => k.kind },
+    { ...col(`Previous period (${span(cmp.previousFrom, cmp.previousTo)})`, 'int', (k: Kpi) => k.get(cmp.previous), 26), kindOf: (k: Kpi) => k.kind },
     col('Change', 'percent', (k) => change(k.get(cmp.current), k.get(cmp.previous)), 10),
   ]);
   await summary.addAll(KPIS);

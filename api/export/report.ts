@@ -14,6 +14,8 @@ export interface ReportInput {
   account: string;
   /** The metric filters (window [from, to), tz, channels, agents), as the metrics API parses them. */
   filters: MetricFilters;
+  /** overview: the window the period is compared with (unix ms), when not the one of the same length before it. */
+  compare?: { from: number; to: number };
   /** billing: the calendar month "YYYY-MM" in the account's zone. */
   month?: string;
   /** When the export was made, unix ms (the About sheet). */

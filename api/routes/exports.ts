@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import { accountTimezone } from '../../sql/account.ts';
 import { monthIn } from '../../core/time.ts';
 import { ApiError } from '../errors.ts';
-import { FilterQuery, parseFilters, type FilterInput } from '../filters.ts';
+import { CompareQuery, FilterQuery, parseCompare, parseFilters, type FilterInput } from '../filters.ts';
 import { buildReport, CONTENT_TYPE, CSV_REPORTS, exportFileName, offersFormat, REPORTS, type Format, type Report, type ReportInput } from '../export/index.ts';
 import { runDoc } from '../scheduler/docs.ts';
 import { runFilePath } from '../scheduler/paths.ts';
@@ -23,6 +23,8 @@ const MONTH = '^\\d{4}-(0[1-9]|1[0-2])$';
 
 const ExportQuery = Type.Object({
   ...FilterQuery,
+  // overview only, as GET .../metrics/summary takes them
+  ...CompareQuery,
   month: Type.Optional(Type.String({ pattern: MONTH, description: "billing only: the calendar month YYYY-MM in the account's time zone; default this month" })),
 });
 
@@ -131,11 +133,12 @@ export async function exportsRoutes(app: FastifyInstance): Promise<void> {
     async (req: FastifyRequest, reply: FastifyReply) => {
       const { account, name } = req.params as { account: string; name: string };
       const { report, format } = parseName(name);
-      const q = req.query as FilterInput & { month?: string };
+      const q = req.query as FilterInput & { month?: string; compare_from?: string; compare_to?: string };
       const now = app.ctx.clock();
       const filters = await parseFilters(db, account, q, now);
+      const compare = parseCompare(filters, q);
       const month = report === 'billing' ? (q.month ?? monthIn(await accountTimezone(db, account), now)) : undefined;
-      const input: ReportInput = { db, account, filters, month, generatedAt: now, origin: `on demand (request ${req.id})` };
+      const input: ReportInput = { db, account, filters, compare, month, generatedAt: now, origin: `on demand (request ${req.id})` };
 
       const body = new PassThrough();
       const building = buildReport(report, format, input, body);

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from 'typebox';
-import { checkInterval, DAY_MS, DST_SLACK_MS, FilterQuery, MAX_RANGE_DAYS, parseFilters, parseInstant, period, type FilterInput, type ParsedFilters } from '../filters.ts';
-import { badRequest } from '../errors.ts';
+import { checkInterval, CompareQuery, FilterQuery, parseCompare, parseFilters, period, type FilterInput, type ParsedFilters } from '../filters.ts';
 import { rfc3339In } from '../../core/time.ts';
 import { roomsHeatmap } from '../../sql/metrics/heatmap.ts';
 import { metricSeries, type SeriesMetric } from '../../sql/metrics/series.ts';
@@ -38,23 +37,6 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
   const db = app.ctx.db;
   const account = (req: { params: unknown }) => (req.params as { account: string }).account;
   // Keyed by the parsed filters (the window already resolved against the clock), never the raw URL.
-  /** The summary's own query: the filters and the window it is compared with. */
-  const CompareQuery = {
-    ...FilterQuery,
-    compare_from: Type.Optional(Type.String({ description: 'Start of the window to compare with (inclusive; a date in tz or an RFC 3339 timestamp); with compare_to. Default: the window of the same length just before.' })),
-    compare_to: Type.Optional(Type.String({ description: 'End of the window to compare with (exclusive), at or before `from`' })),
-  };
-  const parseCompare = (f: ParsedFilters, q: { compare_from?: string; compare_to?: string }): { from: number; to: number } | undefined => {
-    if (q.compare_from === undefined && q.compare_to === undefined) return undefined;
-    if (q.compare_from === undefined) throw badRequest('compare_from', 'is required with compare_to');
-    if (q.compare_to === undefined) throw badRequest('compare_to', 'is required with compare_from');
-    const from = parseInstant('compare_from', q.compare_from, f.tz);
-    const to = parseInstant('compare_to', q.compare_to, f.tz);
-    if (to <= from) throw badRequest('compare_to', 'must be after compare_from');
-    if (to > f.from) throw badRequest('compare_to', 'must be at or before from: the comparison is a window before the one shown');
-    if (to - from > MAX_RANGE_DAYS * DAY_MS + DST_SLACK_MS) throw badRequest('compare_to', `the comparison may cover at most ${MAX_RANGE_DAYS} days`);
-    return { from, to };
-  };
   const cached = <T>(route: string, f: ParsedFilters, extra: unknown, fn: () => Promise<T>) => app.ctx.reads.get(f.account, JSON.stringify([route, f, extra]), fn);
 
   app.get(
@@ -63,7 +45,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
       schema: schema(
         'Total chats, response time, first response time and CSAT',
         'The numbers of SPEC.md "Metrics" for the window, and `previous`: the same for the window of the same length just before, or for [compare_from, compare_to) when given (it must end at or before `from`).',
-        CompareQuery,
+        { ...FilterQuery, ...CompareQuery },
         SummaryResponse,
       ),
     },

@@ -373,6 +373,11 @@ describe('exports', () => {
     const file = await download.path();
     // An .xlsx is a zip archive.
     expect((await import('node:fs')).readFileSync(file).subarray(0, 2).toString()).toBe('PK');
+    // Last month's overview compares with the whole month before, as the Overview page does.
+    await open('/exports?account=demo&range=last-month');
+    await settled();
+    const href = new URL((await page.locator('[data-testid=download-overview]').getAttribute('href'))!, s.url);
+    expect([href.searchParams.get('from'), href.searchParams.get('compare_from'), href.searchParams.get('compare_to')]).toEqual(['2026-11-01', '2026-10-01', '2026-11-01']);
   });
 
   it('lists the schedules, and Run now starts a run that appears with its file', async () => {
