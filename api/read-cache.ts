@@ -26,13 +26,9 @@ export class ReadCache {
   ) {}
 
   /** The answer of `key` for `account` at its current data version: kept, in flight, or `compute()`d now. */
-  get<T>(account: string, key: string, compute: () => Promise<T>): Promise<T> {
-    // One admission for the whole answer (sql/db.ts): its version read and every query of
-    // the computation, so a report is refused whole or answered whole.
-    return this.db.admit(() => this.lookup(account, key, compute));
-  }
-
-  private async lookup<T>(account: string, key: string, compute: () => Promise<T>): Promise<T> {
+  // Callers are account GET routes, each already admitted once with all its queries (the
+  // onRoute wrapper in api/app.ts), so the version read and the computation are not refused halfway.
+  async get<T>(account: string, key: string, compute: () => Promise<T>): Promise<T> {
     const k = `${account}\u0000${await accountVersion(this.db, account)}\u0000${key}`;
     if (this.done.has(k)) {
       const v = this.done.get(k) as T;
