@@ -380,28 +380,102 @@ describe('exports', () => {
     expect([href.searchParams.get('from'), href.searchParams.get('compare_from'), href.searchParams.get('compare_to')]).toEqual(['2026-11-01', '2026-10-01', '2026-11-01']);
   });
 
-  it('lists the schedules, and Run now starts a run that appears with its file', async () => {
-    const created = await page.request.post(`${s.url}/api/v1/accounts/demo/schedules`, {
-      headers: { authorization: `Bearer ${s.demoKey}` },
-      data: { report: 'rooms', cron: '0 7 * * 1', period: 'last_week' },
-    });
-    expect(created.status()).toBe(201);
+  // Issue 14 item 1: a schedule made, changed, paused, run and deleted in the UI alone.
+  const apiSchedules = async () =>
+    ((await (await page.request.get(`${s.url}/api/v1/accounts/demo/schedules`, { headers: { authorization: `Bearer ${s.demoKey}` } })).json()) as { schedules: Array<Record<string, unknown>> }).schedules;
+  const form = () => page.locator('[data-testid=schedule-form]');
+  const scheduleRows = () => page.locator('[data-testid=schedules] tbody tr');
+
+  it('with no schedule, says how to begin', async () => {
     await open(`/exports?${OCTOBER}`);
     await settled();
-    const schedules = page.locator('[data-testid=schedules] tbody tr');
-    expect(await schedules.count()).toBe(1);
-    expect(await schedules.first().innerText()).toContain('0 7 * * 1');
-    await page.getByRole('button', { name: 'Run now' }).click();
+    expect(await text('[data-testid=schedules-empty]')).toContain('New schedule');
+    expect(await apiSchedules()).toEqual([]);
+  });
+
+  it('makes a schedule with the picker; the cron is said in words with the zone', async () => {
+    await page.getByRole('button', { name: 'New schedule' }).click();
+    // Billing offers no channel or agent filter, and only the periods billing goes by.
+    await form().getByLabel('Report').selectOption('billing');
+    expect(await form().locator('[data-testid=billing-no-filters]').count()).toBe(1);
+    expect(await form().getByRole('group', { name: 'Channels' }).count()).toBe(0);
+    expect(await form().getByLabel('Period').locator('option').allInnerTexts()).toEqual(['Last month', 'Month to date']);
+    expect(await form().getByLabel('Format').locator('option').allInnerTexts()).toEqual(['Excel']);
+    await form().getByLabel('Report').selectOption('rooms');
+    await form().getByLabel('Format').selectOption('csv');
+    await form().getByLabel('Period').selectOption('last_week');
+    await form().getByLabel('When it runs').selectOption('weekly');
+    await form().getByLabel('Thursday').check(); // Monday is ticked already
+    await form().getByLabel('At', { exact: true }).fill('07:00');
+    expect(await text('[data-testid=schedule-words]')).toBe('Every Monday and Thursday at 07:00 (Asia/Jakarta)');
+    await form().getByLabel('WhatsApp').check();
+    await form().getByLabel(/^Agents/).fill('agent-b, agent-a');
+    await form().getByRole('button', { name: 'Create schedule' }).click();
+    await form().waitFor({ state: 'detached' });
+    await settled();
+    expect(await scheduleRows().count()).toBe(1);
+    expect(await scheduleRows().first().innerText()).toContain('Every Monday and Thursday at 07:00 (Asia/Jakarta)');
+    const [saved] = await apiSchedules();
+    expect(saved).toMatchObject({ report: 'rooms', format: 'csv', period: 'last_week', cron: '0 7 * * 1,4', tz: 'Asia/Jakarta', channel: ['whatsapp'], agent: ['agent-b', 'agent-a'], enabled: true, webhook_url: null });
+  });
+
+  it('a cron the server refuses is shown with its reason, and nothing is saved', async () => {
+    await page.getByRole('button', { name: 'New schedule' }).click();
+    await form().getByLabel('When it runs').selectOption('custom');
+    await form().getByLabel('Cron expression').fill('* * * * *');
+    expect(await text('[data-testid=schedule-words]')).toBe('cron * * * * * (Asia/Jakarta)');
+    await form().getByRole('button', { name: 'Create schedule' }).click();
+    await expect(form().getByRole('alert').innerText()).resolves.toMatch(/^cron: fires 60 s apart/);
+    await form().getByRole('button', { name: 'Cancel' }).click();
+    expect((await apiSchedules()).length).toBe(1);
+  });
+
+  it('edits it: the form opens with its values, and the change is saved', async () => {
+    await scheduleRows().first().getByRole('button', { name: 'Edit' }).click();
+    expect(await form().getByLabel('Report').inputValue()).toBe('rooms');
+    expect(await form().getByLabel('Monday').isChecked()).toBe(true);
+    expect(await form().getByLabel('Thursday').isChecked()).toBe(true);
+    expect(await form().getByLabel('WhatsApp').isChecked()).toBe(true);
+    await form().getByLabel('When it runs').selectOption('daily');
+    await form().getByLabel('At', { exact: true }).fill('08:30');
+    await form().getByRole('button', { name: 'Save changes' }).click();
+    await form().waitFor({ state: 'detached' });
+    await settled();
+    expect(await scheduleRows().first().innerText()).toContain('Every day at 08:30 (Asia/Jakarta)');
+    const [saved] = await apiSchedules();
+    expect(saved).toMatchObject({ cron: '30 8 * * *', report: 'rooms', channel: ['whatsapp'] });
+  });
+
+  it('pauses and resumes it', async () => {
+    await scheduleRows().first().getByRole('button', { name: 'Pause' }).click();
+    await scheduleRows().first().getByRole('button', { name: 'Resume' }).waitFor();
+    expect(await scheduleRows().first().innerText()).toContain('paused');
+    expect((await apiSchedules())[0]).toMatchObject({ enabled: false, next_run_at: null });
+    await scheduleRows().first().getByRole('button', { name: 'Resume' }).click();
+    await scheduleRows().first().getByRole('button', { name: 'Pause' }).waitFor();
+    expect((await apiSchedules())[0].enabled).toBe(true);
+  });
+
+  it('Run now starts a run that names its schedule and gets its file with no Refresh clicked', async () => {
+    await scheduleRows().first().getByRole('button', { name: 'Run now' }).click();
     const runs = page.locator('[data-testid=runs] tbody tr');
     await runs.first().waitFor();
-    // The run finishes in the background; Refresh until it has its file.
-    for (let i = 0; i < 30 && !(await page.locator('[data-testid=runs] a[download]').count()); i++) {
-      await page.waitForTimeout(500);
-      await page.locator('[data-testid=runs]').getByRole('button', { name: 'Refresh' }).click();
-      await settled();
-    }
-    expect(await page.locator('[data-testid=runs] a[download]').count()).toBe(1);
+    expect(await runs.first().innerText()).toContain('Every day at 08:30 (Asia/Jakarta)');
+    // The list polls while the run is going: the file link appears by itself.
+    await page.locator('[data-testid=runs] a[download]').waitFor({ timeout: 30_000 });
+    expect(await runs.first().innerText()).toContain('done');
     await screenshot(page, 'exports');
+  });
+
+  it('deletes it after asking; its run stays, naming a deleted schedule', async () => {
+    await scheduleRows().first().getByRole('button', { name: 'Delete' }).click();
+    await scheduleRows().first().getByRole('button', { name: 'Keep' }).click();
+    expect(await scheduleRows().count()).toBe(1);
+    await scheduleRows().first().getByRole('button', { name: 'Delete' }).click();
+    await scheduleRows().first().getByRole('button', { name: 'Delete' }).click();
+    await page.locator('[data-testid=schedules-empty]').waitFor();
+    expect(await apiSchedules()).toEqual([]);
+    expect(await page.locator('[data-testid=runs] tbody tr').first().innerText()).toContain('(deleted schedule)');
   });
 });
 

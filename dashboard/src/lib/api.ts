@@ -10,6 +10,8 @@ export class ApiFailure extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The request field the server named (400s), e.g. `cron`. */
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -40,9 +42,9 @@ export async function api<T>(path: string, opts: { method?: string; body?: unkno
     /* not JSON: reported below with the status */
   }
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string } } | null)?.error;
+    const err = (json as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
     if (res.status === 401 && !path.startsWith('/session')) onUnauthorized();
-    throw new ApiFailure(res.status, err?.code ?? 'http_' + res.status, err?.message ?? `${res.status} ${res.statusText}`);
+    throw new ApiFailure(res.status, err?.code ?? 'http_' + res.status, err?.message ?? `${res.status} ${res.statusText}`, err?.field);
   }
   return json as T;
 }

@@ -74,3 +74,10 @@ export const getRuns = (account: string, signal?: AbortSignal) =>
   api<{ runs: RunDoc[]; next_before: string | null }>(acct(account, 'exports', new URLSearchParams({ limit: '50' })), { signal });
 /** Starts a schedule's run now (a POST: the CSRF header goes with it, see api.ts). */
 export const runSchedule = (account: string, id: string) => api<RunDoc>(acct(account, `schedules/${encodeURIComponent(id)}/run`), { method: 'POST' });
+
+/** The fields a schedule is made or changed with (POST / PATCH …/schedules, api/routes/schedules.ts). */
+export type ScheduleInput = Pick<ScheduleDoc, 'report' | 'format' | 'cron' | 'tz' | 'period' | 'channel' | 'agent' | 'business_hours' | 'webhook_url' | 'enabled'>;
+export const createSchedule = (account: string, body: ScheduleInput) => api<ScheduleDoc>(acct(account, 'schedules'), { method: 'POST', body });
+export const updateSchedule = (account: string, id: string, body: Partial<ScheduleInput>) =>
+  api<ScheduleDoc>(acct(account, `schedules/${encodeURIComponent(id)}`), { method: 'PATCH', body });
+export const deleteSchedule = (account: string, id: string) => api<void>(acct(account, `schedules/${encodeURIComponent(id)}`), { method: 'DELETE' });

@@ -3,7 +3,10 @@
  * keys, so a label missing in one language is a compile error, not a blank on screen.
  * `{name}` marks a value filled in by t().
  */
+import { SCHEDULES_EN, SCHEDULES_ID } from './messages-schedules.ts';
+
 export const en = {
+  ...SCHEDULES_EN,
   app_title: 'Chat analytics',
   skip_to_content: 'Skip to content',
   // sign-in
@@ -198,6 +201,7 @@ export const en = {
 export type MessageKey = keyof typeof en;
 
 export const id: Record<MessageKey, string> = {
+  ...SCHEDULES_ID,
   app_title: 'Analitik obrolan',
   skip_to_content: 'Langsung ke konten',
   signin_title: 'Masuk',
