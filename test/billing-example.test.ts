@@ -100,6 +100,9 @@ describe('billing: the worked example', () => {
       ['r9-bc', 'initiated', false, 460],
     ]);
     expect(c.conversations[0]).toMatchObject({ opened_at: '2026-11-01T00:10:00.250+07:00', open_until: '2026-11-02T00:10:00.250+07:00', last_inbound_at: '2026-10-31T23:30:00.000+07:00', plan_id: 'p1' });
+    // The why as a code the dashboard translates: r6 answered the contact; r8 and r9 are broadcasts.
+    expect(c.conversations.map((x: { reason_code: string }) => x.reason_code)).toEqual(['contact_wrote', 'template', 'template']);
+    expect(c.conversations[0].reason).toBe('service: the contact wrote at 2026-10-31T23:30:00.000+07:00, within the 24 h before');
   });
 
   test('conversations of October: r2 opens a second service conversation 16 minutes after r1 closed', async () => {
@@ -140,11 +143,35 @@ describe('billing: the worked example', () => {
     // August is before the first event: default plan, nothing carried
     expect(st.months[0].mcc).toMatchObject({ free_quota: 0, carried_in: 0, total: 0 });
     expect(st.months[0].plan_id).toBe(null);
+    // The month's plan, quotas and prices: p1 of the example (line 1), the default plan before it.
+    expect(oct.plan).toEqual({ id: 'p1', mcc_free_monthly: 2, muv_free_monthly: 1, price_mcc_service: 275, price_mcc_initiated: 460, price_muv: 600, mcc_rollover: true });
+    expect(st.months[0].plan.id).toBe(null);
     // The statement's months are the usage endpoint's months
     for (const m of st.months.slice(1, 4)) {
       const u = await ok(`/api/v1/accounts/demo/billing/usage?month=${m.month}`);
       expect({ month: m.month, mcc: m.mcc, muv: m.muv, charges: m.charges }).toEqual(u);
     }
+  });
+
+  test('transactions: each top-up and adjustment with its reference or reason, once however often stored', async () => {
+    // Read from the example's own lines: t1 (stored twice, lines 2 and 44) and adj1.
+    const money = lines.map((l) => JSON.parse(l)).filter((e) => e.type === 'balance.topup' || e.type === 'balance.adjustment');
+    expect(money.map((e) => e.id)).toEqual(['t1', 'adj1', 't1']);
+    const t = await ok('/api/v1/accounts/demo/billing/transactions?from=2026-10-01&to=2026-11-01');
+    expect(t).toMatchObject({ from: '2026-10-01T00:00:00.000+07:00', to: '2026-11-01T00:00:00.000+07:00', currency: 'IDR', total: 2, offset: 0, next_offset: null });
+    expect(t.transactions).toEqual([
+      { id: 't1', type: 'topup', occurred_at: '2026-10-01T08:00:00.000+07:00', amount: 10000, reference: 'INV-1', reason: null },
+      { id: 'adj1', type: 'adjustment', occurred_at: '2026-10-20T09:00:00.000+07:00', amount: -500, reason: 'correction', reference: null },
+    ]);
+    // Their sum is the statement's money in of October.
+    const oct = (await ok('/api/v1/accounts/demo/billing/statement?from=2026-10&to=2026-10')).months[0];
+    expect(t.transactions.reduce((a: number, x: { amount: number }) => a + x.amount, 0)).toBe(oct.topups + oct.adjustments);
+    // Pages, and a window that cuts between them ([from, to) in Jakarta time).
+    expect(await ok('/api/v1/accounts/demo/billing/transactions?from=2026-10-01&to=2026-11-01&limit=1&offset=1')).toMatchObject({ total: 2, next_offset: null, transactions: [{ id: 'adj1' }] });
+    expect(await ok('/api/v1/accounts/demo/billing/transactions?from=2026-10-01&to=2026-11-01&limit=1')).toMatchObject({ total: 2, next_offset: 1, transactions: [{ id: 't1' }] });
+    expect(await ok('/api/v1/accounts/demo/billing/transactions?from=2026-10-01&to=2026-11-01&offset=5')).toMatchObject({ total: 2, next_offset: null, transactions: [] });
+    expect((await ok('/api/v1/accounts/demo/billing/transactions?from=2026-10-01T08:00:00.001%2B07:00&to=2026-10-20T09:00:00.001%2B07:00')).transactions.map((x: { id: string }) => x.id)).toEqual(['adj1']);
+    expect((await ok('/api/v1/accounts/demo/billing/transactions?from=2026-11-01&to=2026-12-01')).total).toBe(0);
   });
 
   test('ledger: daily buckets in Jakarta time with a running balance that ends at the balance', async () => {
@@ -241,6 +268,9 @@ describe('billing: bad parameters give 400 with the field', () => {
     ['/billing/conversations?month=2026-13', 'month'],
     ['/billing/conversations?month=2026-10&limit=0', 'limit'],
     ['/billing/visitors?month=2026-10&offset=-1', 'offset'],
+    ['/billing/transactions?from=2026-10-02&to=2026-10-01', 'from'],
+    ['/billing/transactions?to=2026-10-01', 'from'],
+    ['/billing/transactions?from=2026-10-01&to=later', 'to'],
   ];
   for (const [path, field] of cases) {
     test(`${path} -> 400 ${field}`, async () => {
@@ -254,7 +284,7 @@ describe('billing: bad parameters give 400 with the field', () => {
 describe('billing: OpenAPI', () => {
   test('documents every billing path', async () => {
     const doc = (await s.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    for (const p of ['usage', 'balance', 'statement', 'ledger', 'conversations', 'visitors', 'alerts']) {
+    for (const p of ['usage', 'balance', 'statement', 'ledger', 'conversations', 'visitors', 'transactions', 'alerts']) {
       expect(doc.paths[`/api/v1/accounts/{account}/billing/${p}`]?.get, p).toBeDefined();
     }
   });

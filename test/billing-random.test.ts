@@ -185,6 +185,8 @@ interface RefItem {
   t: number;
   id: string;
   category: 'service' | 'initiated' | 'visitor';
+  /** why a conversation is of its category (the API's reason_code); '' for visitors */
+  why: string;
   free: boolean;
   charge: number;
 }
@@ -206,7 +208,7 @@ function reference(all: Ev[], account: string) {
 
   // Conversations: per WhatsApp contact, messages in order (time, inbound first, id).
   const messages = evs.filter((e) => e.type === 'message').map(timed);
-  const conversations: Array<{ t: number; id: string; category: 'service' | 'initiated' }> = [];
+  const conversations: Array<{ t: number; id: string; category: 'service' | 'initiated'; why: string }> = [];
   const contacts = [...new Set(messages.filter((m) => m.channel === 'whatsapp').map((m) => m.contact_id as string))];
   for (const c of contacts) {
     const list = messages.filter((m) => m.channel === 'whatsapp' && m.contact_id === c);
@@ -221,7 +223,8 @@ function reference(all: Ev[], account: string) {
       if (m.t < openedAt + DAY) continue; // inside the open conversation
       openedAt = m.t;
       const forced = m.template === true || m.sender === 'broadcast';
-      conversations.push({ t: m.t, id: m.id, category: forced || !(lastInbound >= m.t - DAY) ? 'initiated' : 'service' });
+      const why = forced ? 'template' : lastInbound >= m.t - DAY ? 'contact_wrote' : 'no_recent_message';
+      conversations.push({ t: m.t, id: m.id, category: why === 'contact_wrote' ? 'service' : 'initiated', why });
     }
   }
   // Visitors: first inbound message per (channel, contact) per month.
@@ -246,9 +249,9 @@ function reference(all: Ev[], account: string) {
     const available = plan.mcc_free_monthly + carriedIn;
     const convItems: RefItem[] = conv.map((c, i) => {
       const price = c.category === 'service' ? planAt(c.t).price_mcc_service : planAt(c.t).price_mcc_initiated;
-      return { t: c.t, id: c.id, category: c.category, free: i < available, charge: i < available ? 0 : price };
+      return { t: c.t, id: c.id, category: c.category, why: c.why, free: i < available, charge: i < available ? 0 : price };
     });
-    const visItems: RefItem[] = vis.map((v, i) => ({ t: v.t, id: v.id, category: 'visitor', free: i < plan.muv_free_monthly, charge: i < plan.muv_free_monthly ? 0 : planAt(v.t).price_muv }));
+    const visItems: RefItem[] = vis.map((v, i) => ({ t: v.t, id: v.id, category: 'visitor', why: '', free: i < plan.muv_free_monthly, charge: i < plan.muv_free_monthly ? 0 : planAt(v.t).price_muv }));
     const freeUsed = Math.min(conv.length, available);
     const sum = (xs: RefItem[], cat: string) => xs.filter((x) => x.category === cat).reduce((a, x) => a + x.charge, 0);
     const billable = (xs: RefItem[], cat: string) => xs.filter((x) => x.category === cat && !x.free).length;
@@ -411,9 +414,9 @@ describe('billing against a plain reference implementation', () => {
         const want = ref.items.get(m)!;
         const c = await get(`/api/v1/accounts/${spec.name}/billing/conversations?month=${m}`);
         expect(
-          c.conversations.map((x: { message_id: string; category: string; free: boolean; charge: number }) => [x.message_id, x.category, x.free, x.charge]),
+          c.conversations.map((x: { message_id: string; category: string; reason_code: string; free: boolean; charge: number }) => [x.message_id, x.category, x.reason_code, x.free, x.charge]),
           `${m} conversations`,
-        ).toEqual(want.conversations.map((x) => [x.id, x.category, x.free, x.charge]));
+        ).toEqual(want.conversations.map((x) => [x.id, x.category, x.why, x.free, x.charge]));
         const v = await get(`/api/v1/accounts/${spec.name}/billing/visitors?month=${m}`);
         expect(v.visitors.map((x: { message_id: string; free: boolean; charge: number }) => [x.message_id, x.free, x.charge]), `${m} visitors`).toEqual(
           want.visitors.map((x) => [x.id, x.free, x.charge]),

@@ -3,7 +3,7 @@ import { Type, type TSchema } from 'typebox';
 import { badRequest } from '../errors.ts';
 import { parseInstant, parseTimestamp } from '../filters.ts';
 import { accountTimezone } from '../../sql/account.ts';
-import { balance, conversations, ledger, statement, usage, visitors } from '../../sql/billing/index.ts';
+import { balance, conversations, ledger, statement, transactions, usage, visitors } from '../../sql/billing/index.ts';
 import { ledgerBuckets, MAX_LEDGER_BUCKETS, type Interval } from '../../sql/billing/ledger.ts';
 import { monthDiff } from '../../core/time.ts';
 import {
@@ -13,6 +13,7 @@ import {
   LedgerSchema,
   Month,
   StatementSchema,
+  TransactionsSchema,
   UsageSchema,
   VisitorsSchema,
 } from '../../core/wire/billing.ts';
@@ -173,6 +174,27 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
       const q = req.query as { month?: string; limit: number; offset: number };
       const now = app.ctx.clock();
       return cached(account(req), ['visitors', q.month ?? thisMonth(now), q.limit, q.offset], () => visitors(db, account(req), q.month, { limit: q.limit, offset: q.offset }, now));
+    },
+  );
+
+  app.get(
+    '/billing/transactions',
+    {
+      schema: schema(
+        'Each top-up and adjustment, with its reference or reason',
+        "[from, to): dates (YYYY-MM-DD, 00:00 in the account's time zone) or RFC 3339 timestamps; oldest first. The money in behind the ledger's and the statement's sums.",
+        { from: Instant('Start (included): YYYY-MM-DD or RFC 3339'), to: Instant('End (excluded): YYYY-MM-DD or RFC 3339'), ...Paging },
+        TransactionsSchema,
+      ),
+    },
+    async (req) => {
+      const q = req.query as { from: string; to: string; limit: number; offset: number };
+      const acct = account(req);
+      const tz = await accountTimezone(db, acct);
+      const from = parseInstant('from', q.from, tz);
+      const to = parseInstant('to', q.to, tz);
+      if (from >= to) throw badRequest('from', 'must be before to');
+      return cached(acct, ['transactions', from, to, q.limit, q.offset], () => transactions(db, acct, tz, from, to, { limit: q.limit, offset: q.offset }));
     },
   );
 

@@ -17,7 +17,7 @@ import {
 import { AccountInfo, AccountList, SessionInfo } from '../../core/wire/session.ts';
 import { Settings } from '../../sql/settings.ts';
 import { RunDoc, ScheduleDoc } from '../../core/wire/exports.ts';
-import { AlertsSchema, BalanceSchema, ConversationsSchema, LedgerSchema, StatementSchema, UsageSchema, VisitorsSchema } from '../../core/wire/billing.ts';
+import { AlertsSchema, BalanceSchema, ConversationsSchema, LedgerSchema, StatementSchema, TransactionsSchema, UsageSchema, VisitorsSchema } from '../../core/wire/billing.ts';
 import { AgentsResponse, ChannelsResponse, CsatResponsesResponse, HeatmapResponse, RoomsResponse, SeriesResponse, SummaryResponse } from '../../core/wire/metrics.ts';
 
 /**
@@ -156,6 +156,7 @@ const COMPONENTS = {
   Ledger: LedgerSchema,
   Conversations: ConversationsSchema,
   Visitors: VisitorsSchema,
+  Transactions: TransactionsSchema,
   Alerts: AlertsSchema,
   Schedule: ScheduleDoc,
   ScheduleList: Type.Object({ schedules: Type.Array(Type.Ref('Schedule')) }),

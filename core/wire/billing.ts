@@ -53,9 +53,23 @@ export const BalanceSchema = Type.Object({
   }),
 });
 
+export const PlanTermsSchema = Type.Object(
+  {
+    id: Type.Union([Type.String(), Type.Null()], { description: 'plan.changed id; null for the default plan' }),
+    mcc_free_monthly: Int('Free WhatsApp conversations a month'),
+    muv_free_monthly: Int('Free visitors a month'),
+    price_mcc_service: Rp('Price of a charged service conversation'),
+    price_mcc_initiated: Rp('Price of a charged initiated conversation'),
+    price_muv: Rp('Price of a charged visitor'),
+    mcc_rollover: Type.Boolean({ description: "Unused MCC quota carries into the next month" }),
+  },
+  { description: "The plan in force at the month's start (a plan changed within the month prices what follows the change: see each conversation's price)" },
+);
+
 export const StatementMonthSchema = Type.Object({
   ...UsageSchema.properties,
   plan_id: Type.Union([Type.String(), Type.Null()], { description: "plan.changed id in force at the month's start; null for the default plan" }),
+  plan: PlanTermsSchema,
   topups: Rp('Top-ups in the month'),
   adjustments: Rp('Signed adjustments in the month'),
   opening_balance: Rp("Balance just before the month's start"),
@@ -113,7 +127,10 @@ export const ConversationsSchema = Type.Object({
       contact_id: Type.String(),
       room_id: Type.String(),
       category: Type.Union([Type.Literal('service'), Type.Literal('initiated')]),
-      reason: Type.String(),
+      reason: Type.String({ description: 'Why, in English words with the times in the account zone (reason_code says it for a program)' }),
+      reason_code: Type.Union([Type.Literal('template'), Type.Literal('no_recent_message'), Type.Literal('contact_wrote')], {
+        description: 'template: opened by a template or broadcast (initiated); no_recent_message: the contact had not written in the 24 h before (initiated); contact_wrote: the contact wrote within the 24 h before, at last_inbound_at (service)',
+      }),
       last_inbound_at: Type.Union([Type.String(), Type.Null()], { description: "The contact's latest message at or before opened_at" }),
       free: Type.Boolean(),
       price: Rp('List price of the category under the plan in force at opened_at'),
@@ -139,6 +156,23 @@ export const VisitorsSchema = Type.Object({
       price: Rp('price_muv of the plan in force at first_seen_at'),
       charge: Rp('Charged: 0 when free'),
       plan_id: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+
+export const TransactionsSchema = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  currency: Type.Literal('IDR'),
+  ...Page,
+  transactions: Type.Array(
+    Type.Object({
+      id: Type.String({ description: 'The event id' }),
+      type: Type.Union([Type.Literal('topup'), Type.Literal('adjustment')]),
+      occurred_at: Type.String(),
+      amount: Rp('Top-ups are > 0; adjustments are signed'),
+      reference: Type.Union([Type.String(), Type.Null()], { description: "A top-up's reference (null when it has none, and for adjustments)" }),
+      reason: Type.Union([Type.String(), Type.Null()], { description: "An adjustment's reason (null for top-ups)" }),
     }),
   ),
 });
@@ -176,4 +210,5 @@ export type LedgerRow = Ledger['rows'][number];
 export type ConversationPage = Static<typeof ConversationsSchema>;
 export type Conversation = ConversationPage['conversations'][number];
 export type VisitorPage = Static<typeof VisitorsSchema>;
+export type Transactions = Static<typeof TransactionsSchema>;
 export type Visitor = VisitorPage['visitors'][number];

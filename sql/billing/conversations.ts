@@ -23,11 +23,12 @@ export async function conversations(db: Db, account: string, month: string | und
     conversations: p.items.map((it) => {
       const inbound = it.last_in_ms > 0 ? it.last_in_ms : null;
       const category = it.category === 0 ? 'service' : 'initiated';
-      const reason = it.forced
-        ? 'initiated: opened by a template or broadcast message'
-        : category === 'initiated'
-          ? 'initiated: no message from the contact in the 24 h before'
-          : `service: the contact wrote at ${rfc3339In(p.tz, inbound!)}, within the 24 h before`;
+      const reason_code = it.forced ? 'template' : category === 'initiated' ? 'no_recent_message' : 'contact_wrote';
+      const reason = {
+        template: 'initiated: opened by a template or broadcast message',
+        no_recent_message: 'initiated: no message from the contact in the 24 h before',
+        contact_wrote: `service: the contact wrote at ${inbound === null ? '' : rfc3339In(p.tz, inbound)}, within the 24 h before`,
+      }[reason_code];
       return {
         seq: it.seq,
         message_id: it.id,
@@ -37,6 +38,7 @@ export async function conversations(db: Db, account: string, month: string | und
         room_id: it.room_id,
         category,
         reason,
+        reason_code,
         last_inbound_at: inbound === null ? null : rfc3339In(p.tz, inbound),
         free: !it.charged,
         price: it.price,

@@ -9,4 +9,5 @@ export { statement, type Statement, type StatementMonth } from './statement.ts';
 export { ledger, type Ledger, type LedgerRow, type Interval } from './ledger.ts';
 export { conversations, type Conversation, type ConversationPage } from './conversations.ts';
 export { visitors, type Visitor, type VisitorPage } from './visitors.ts';
+export { transactions, type Transactions } from './transactions.ts';
 export { sync } from './sync.ts';

@@ -4,6 +4,7 @@ import { moneyIn } from './money.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
 import { usageOf } from './usage.ts';
+import type { Plan } from './plans.ts';
 import type { Statement, StatementMonth } from '../../core/wire/billing.ts';
 
 /** One month of the statement: the usage shape plus money and balances (rupiah). */
@@ -27,8 +28,19 @@ export async function statement(db: Db, account: string, from: string, to: strin
       const adjustments = mo.reduce((a, r) => a + r.adjustments, 0);
       const opening = balance;
       balance = opening + topups + adjustments - u.charges.total;
-      if (qm.month >= from) months.push({ ...u, plan_id: qm.plan.id, topups, adjustments, opening_balance: opening, closing_balance: balance });
+      if (qm.month >= from) months.push({ ...u, plan_id: qm.plan.id, plan: planTerms(qm.plan), topups, adjustments, opening_balance: opening, closing_balance: balance });
     }
     return { from, to, currency: 'IDR', first_month: q.firstMonth, months };
   });
 }
+
+/** What the statement says of a plan: its quotas and prices, without its zone. */
+const planTerms = (p: Plan): StatementMonth['plan'] => ({
+  id: p.id,
+  mcc_free_monthly: p.mcc_free_monthly,
+  muv_free_monthly: p.muv_free_monthly,
+  price_mcc_service: p.price_mcc_service,
+  price_mcc_initiated: p.price_mcc_initiated,
+  price_muv: p.price_muv,
+  mcc_rollover: p.mcc_rollover,
+});
