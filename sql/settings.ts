@@ -17,11 +17,21 @@ export const SettingsInput = Type.Object(
     office_hours: Type.Optional(
       Type.Union([Type.Object(Object.fromEntries(WEEKDAYS.map((d) => [d, Type.Optional(Day)])), { additionalProperties: false }), Type.Null()]),
     ),
-    low_balance_threshold: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1e15 }), Type.Null()])),
-    webhook_url: Type.Optional(Type.Union([Type.String({ pattern: '^https?://', maxLength: 2000 }), Type.Null()])),
+    low_balance_threshold: Type.Optional(orNull<number>({ type: 'integer', minimum: 0, maximum: 1e15 })),
+    webhook_url: Type.Optional(orNull<string>({ type: 'string', pattern: '^https?://', maxLength: 2000 })),
   },
   { additionalProperties: false },
 );
+
+/**
+ * A scalar or null as one JSON Schema type list, not anyOf: the API's ajv coerces types
+ * (querystrings need it), and in anyOf [integer, null] the integer branch turns a null
+ * sent to clear a field into 0 (a string branch into ""). With a type list a null stays
+ * null and a number stays a number.
+ */
+function orNull<T>(schema: { type: 'integer' | 'string' } & Record<string, unknown>) {
+  return Type.Unsafe<T | null>({ ...schema, type: [schema.type, 'null'] });
+}
 export type SettingsInput = Static<typeof SettingsInput>;
 
 export const Settings = Type.Object({

@@ -76,6 +76,15 @@ const alerts = async (account: string) => (await s.app.inject({ method: 'GET', u
 const HOUR = 3_600_000;
 
 describe('low-balance alerts', () => {
+  test('settings: null clears the threshold and the webhook, 0 stays 0 (no type coercion of the body)', async () => {
+    expect((await put('clearing', { low_balance_threshold: 0, webhook_url: 'https://example.com/h' })).json()).toMatchObject({ low_balance_threshold: 0, webhook_url: 'https://example.com/h' });
+    expect((await put('clearing', { low_balance_threshold: 2500 })).json().low_balance_threshold).toBe(2500);
+    const cleared = (await put('clearing', { low_balance_threshold: null, webhook_url: null })).json();
+    expect(cleared).toMatchObject({ low_balance_threshold: null, webhook_url: null });
+    const bad = await put('clearing', { low_balance_threshold: 'twelve' });
+    expect([bad.statusCode, bad.json().error?.field]).toEqual([400, 'low_balance_threshold']);
+  });
+
   test('one signed webhook per crossing below the threshold; re-armed by a top-up', async () => {
     const set = await put('lowbal', { low_balance_threshold: 1000, webhook_url: `${base}/hook` });
     expect(set.statusCode).toBe(200);

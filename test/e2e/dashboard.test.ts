@@ -155,6 +155,89 @@ describe('every page', () => {
   });
 });
 
+describe('billing: where the money goes (issue 14 item 2)', () => {
+  // October 2026 of the worked example (spec-example.expected.json): 2 service and 2
+  // initiated conversations, all free (quota 2 + 2 carried in); 5 visitors, 1 free and
+  // 4 charged at 600 = 2,400. Money in: t1 top-up 10,000 (INV-1), adj1 -500 (correction).
+  const cells = async (kind: string) => (await page.locator(`[data-testid=charges-table] tr[data-kind=${kind}] td`).allInnerTexts()).map(plain);
+
+  it('splits the month into MCC service, MCC initiated and MUV, with counts, prices and money, and the plan', async () => {
+    await open('/billing?account=demo&month=2026-10');
+    await settled();
+    expect(await cells('mcc_service')).toEqual(['2', '2', '0', 'IDR 275', 'IDR 0']);
+    expect(await cells('mcc_initiated')).toEqual(['2', '2', '0', 'IDR 460', 'IDR 0']);
+    expect(await cells('muv')).toEqual(['5', '1', '4', 'IDR 600', 'IDR 2,400']);
+    expect((await cells('total')).filter(Boolean)).toEqual(['9', '5', '4', 'IDR 2,400']);
+    expect(plain(await text('[data-testid=money-split]'))).toBe('Of IDR 2,400 charged, IDR 2,400 was MUV (visitors) and IDR 0 MCC (WhatsApp conversations).');
+    const plan = plain(await text('[data-testid=plan]'));
+    expect(plan).toContain('Plan: Plan p1');
+    expect(plan).toContain('Free each month: 2 WhatsApp conversations (MCC) and 1 visitors (MUV).');
+    expect(plan).toContain('Unused free conversations carry into the next month.');
+    // The statement says the same per month: October's MUV 1 free / 4 charged, IDR 2,400.
+    const headers = await page.locator('[data-testid=statement] thead th').allInnerTexts();
+    const oct = (await page.locator('[data-testid=statement] tbody tr', { hasText: 'October 2026' }).locator('td').allInnerTexts()).map(plain);
+    const col = (h: string) => oct[headers.findIndex((x) => x.trim() === h)];
+    expect([col('MUV Free / Charged'), col('MUV Charges'), col('MCC Free / Charged'), col('MCC Charges')]).toEqual(['1 / 4', 'IDR 2,400', '4 / 0', 'IDR 0']);
+  });
+
+  it('lists the charged visitors, each top-up and adjustment with its reference or reason, over a range that can change', async () => {
+    const visitors = page.locator('[data-testid=visitors] tbody tr');
+    expect(await visitors.count()).toBe(4);
+    for (const r of await visitors.allInnerTexts()) expect(plain(r)).toContain('IDR 600');
+    const money = page.locator('[data-testid=topups] tbody tr');
+    expect((await money.allInnerTexts()).map((r) => plain(r).replace(/\s+/g, ' ').trim())).toEqual([
+      '1 Oct 2026, 08:00 Top-up IDR 10,000 INV-1',
+      '20 Oct 2026, 09:00 Adjustment -IDR 500 correction',
+    ]);
+    await page.locator('[data-testid=topups] input[type=date]').first().fill('2026-10-02');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=topups] tbody tr').length === 1);
+    expect(plain(await money.first().innerText())).toContain('correction');
+    // October's conversations were all free: nothing is listed as charged.
+    expect(await page.locator('[data-testid=conversations] [data-state=empty]').count()).toBe(1);
+  });
+
+  it("says a conversation's why in the page's language, and moves by month with the buttons", async () => {
+    await page.getByRole('button', { name: 'Next month' }).click();
+    await settled();
+    expect(new URL(page.url()).searchParams.get('month')).toBe('2026-11');
+    const conv = page.locator('[data-testid=conversations] tbody tr');
+    expect(await conv.count()).toBe(1);
+    expect(plain(await conv.first().innerText())).toContain('Initiated: opened by a template or broadcast message.');
+    expect(await text('.monthbar')).toContain('Billing goes by calendar month in Asia/Jakarta');
+    await page.locator('[data-testid=lang]').first().selectOption('id');
+    await settled();
+    expect(plain(await conv.first().innerText())).toContain('Dimulai bisnis: dibuka oleh pesan template atau siaran.');
+    await page.locator('[data-testid=lang]').first().selectOption('en');
+    await settled();
+    await page.getByRole('button', { name: 'Previous month' }).click();
+    await settled();
+    expect(new URL(page.url()).searchParams.get('month')).toBe('2026-10');
+    // This month (December 2026 on the tests' clock) has no next.
+    await open('/billing?account=demo');
+    await settled();
+    expect(await page.getByRole('button', { name: 'Next month' }).isDisabled()).toBe(true);
+  });
+
+  it('explains the run-out date, and sets the low-balance threshold from the page', async () => {
+    // Nothing was charged in the 7 days before 2 December: no run-out date, and it says why.
+    expect(await text('[data-testid=zero-on]')).toBe('No spend in the last 7 days: no run-out date.');
+    const box = page.locator('[data-testid=threshold]');
+    expect(await box.innerText()).toContain('No low-balance alert is set.');
+    await box.getByRole('button', { name: 'Change alert' }).click();
+    await box.getByLabel(/Alert when the balance falls below/).fill('5.000');
+    await box.getByRole('button', { name: 'Save' }).click();
+    await box.getByText('Low-balance alert below').waitFor();
+    expect(plain(await box.innerText())).toContain('Low-balance alert below IDR 5,000.');
+    const settingsNow = async () => (await (await page.request.get(`${s.url}/api/v1/accounts/demo/settings`, { headers: { authorization: `Bearer ${s.demoKey}` } })).json()).low_balance_threshold;
+    expect(await settingsNow()).toBe(5000);
+    await box.getByRole('button', { name: 'Change alert' }).click();
+    await box.getByRole('button', { name: 'Remove alert' }).click();
+    await box.getByText('No low-balance alert is set.').waitFor();
+    expect(await settingsNow()).toBe(null);
+    await screenshot(page, 'billing-money');
+  });
+});
+
 describe('filters live in the URL', () => {
   it('choosing a channel changes the URL and the numbers; Back undoes it', async () => {
     await open(`/overview?${OCTOBER}`);

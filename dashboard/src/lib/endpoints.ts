@@ -53,8 +53,9 @@ export const getRooms = (account: string, q: Q, signal?: AbortSignal) => api<Roo
 export const getCsatResponses = (account: string, q: Q, signal?: AbortSignal) => api<CsatResponses>(acct(account, 'csat/responses', q), { signal });
 
 // Billing: the wire types the billing query functions return.
-export type { Balance, Usage, Statement, StatementMonth, Ledger, LedgerRow, Conversation, ConversationPage } from '../../../core/wire/billing.ts';
-import type { Balance, ConversationPage, Ledger, Statement, Usage } from '../../../core/wire/billing.ts';
+export type { Balance, Usage, Statement, StatementMonth, Ledger, LedgerRow, Conversation, ConversationPage, Visitor, VisitorPage, Transactions } from '../../../core/wire/billing.ts';
+import type { Balance, ConversationPage, Ledger, Statement, Transactions, Usage, VisitorPage } from '../../../core/wire/billing.ts';
+export type Transaction = Transactions['transactions'][number];
 
 export const getBalance = (account: string, signal?: AbortSignal) => api<Balance>(acct(account, 'billing/balance'), { signal });
 export const getUsage = (account: string, month: string, signal?: AbortSignal) => api<Usage>(acct(account, 'billing/usage', new URLSearchParams({ month })), { signal });
@@ -64,6 +65,18 @@ export const getLedger = (account: string, from: string, to: string, interval: '
   api<Ledger>(acct(account, 'billing/ledger', new URLSearchParams({ from, to, interval })), { signal });
 export const getConversations = (account: string, month: string, offset: number, limit: number, signal?: AbortSignal) =>
   api<ConversationPage>(acct(account, 'billing/conversations', new URLSearchParams({ month, offset: String(offset), limit: String(limit) })), { signal });
+
+export const getVisitors = (account: string, month: string, offset: number, limit: number, signal?: AbortSignal) =>
+  api<VisitorPage>(acct(account, 'billing/visitors', new URLSearchParams({ month, offset: String(offset), limit: String(limit) })), { signal });
+/** Top-ups and adjustments of [from, to): dates in the account's zone, `to` excluded. */
+export const getTransactions = (account: string, from: string, to: string, offset: number, limit: number, signal?: AbortSignal) =>
+  api<Transactions>(acct(account, 'billing/transactions', new URLSearchParams({ from, to, offset: String(offset), limit: String(limit) })), { signal });
+
+// Settings: the low-balance threshold is set from the billing page (PUT merges: only the fields sent change).
+export type { Settings } from '../../../sql/settings.ts';
+import type { Settings } from '../../../sql/settings.ts';
+export const getSettings = (account: string, signal?: AbortSignal) => api<Settings>(acct(account, 'settings'), { signal });
+export const putThreshold = (account: string, rupiah: number | null) => api<Settings>(acct(account, 'settings'), { method: 'PUT', body: { low_balance_threshold: rupiah } });
 
 // Exports: the report names and the schedule and run documents of the exports work.
 export type { Report, RunDoc, ScheduleDoc } from '../../../core/wire/exports.ts';

@@ -4,9 +4,11 @@
  * `{name}` marks a value filled in by t().
  */
 import { SCHEDULES_EN, SCHEDULES_ID } from './messages-schedules.ts';
+import { BILLING_EN, BILLING_ID } from './messages-billing.ts';
 
 export const en = {
   ...SCHEDULES_EN,
+  ...BILLING_EN,
   app_title: 'Chat analytics',
   skip_to_content: 'Skip to content',
   // sign-in
@@ -202,6 +204,7 @@ export type MessageKey = keyof typeof en;
 
 export const id: Record<MessageKey, string> = {
   ...SCHEDULES_ID,
+  ...BILLING_ID,
   app_title: 'Analitik obrolan',
   skip_to_content: 'Langsung ke konten',
   signin_title: 'Masuk',

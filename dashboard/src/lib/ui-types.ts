@@ -11,6 +11,8 @@ export interface Column<Row> {
   /** false: no sort button (the server cannot sort by it). */
   sortable?: boolean;
   cell?: Snippet<[Row]>;
+  /** Long text that wraps instead of being cut with an ellipsis. */
+  wrap?: boolean;
 }
 
 /** What a click on a chart point tells (ECharts' event, the parts the pages use). */
