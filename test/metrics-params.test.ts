@@ -45,6 +45,7 @@ const BAD: Array<[string, string, string]> = [
   ['max_csat 6', `${A}/rooms?max_csat=6`, 'max_csat'],
   ['a negative min_response_s', `${A}/rooms?min_response_s=-1`, 'min_response_s'],
   ['resolved not a boolean', `${A}/rooms?resolved=sometimes`, 'resolved'],
+  ['assigned not a boolean', `${A}/rooms?assigned=maybe`, 'assigned'],
   ['a damaged cursor', `${A}/rooms?cursor=not*a*cursor`, 'cursor'],
   ['a cursor of another sort', `${A}/rooms?sort=response_s&cursor=${Buffer.from(JSON.stringify({ s: '-started_at', n: 0, k: 1, r: 'r1' })).toString('base64url')}`, 'cursor'],
   ['a damaged CSAT cursor', `${A}/csat/responses?cursor=${Buffer.from('{"t":"x"}').toString('base64url')}`, 'cursor'],

@@ -294,6 +294,19 @@ describe('drill-down lists', () => {
     expect(await ids('min_csat=4')).toEqual(['r1', 'r5']);
     expect(await ids('min_csat=3&max_csat=4')).toEqual(['r2', 'r5']);
     expect((await get(`${base}&resolved=false&sort=started_at`)).body.rooms.map((r: { room_id: string }) => r.room_id)).toEqual(['r3', 'r7']);
+    // One room by id: r6 started on 31 October and was resolved in November, so November's
+    // window finds it (an event in the window), with its own start; a window without its events does not.
+    const r6 = (await get(`/api/v1/accounts/demo/rooms?from=2026-11-01&to=2026-12-01&room_id=r6`)).body;
+    expect([r6.total, r6.rooms.map((r: { room_id: string; started_at: string }) => [r.room_id, r.started_at.slice(0, 10)])]).toEqual([1, [['r6', '2026-10-31']]]);
+    expect((await get(`/api/v1/accounts/demo/rooms?from=2026-09-01&to=2026-10-01&room_id=r6`)).body.total).toBe(0);
+    expect((await get(`${base}&room_id=r6&channel=telegram`)).body.total).toBe(0);
+    // Unassigned rooms: the ones the unfiltered list shows without an agent; assigned the others.
+    const all = (await get(`${base}&limit=500`)).body.rooms as Array<{ room_id: string; agent_id: string | null }>;
+    const none = all.filter((r) => r.agent_id === null).map((r) => r.room_id).sort();
+    expect(none.length).toBeGreaterThan(0);
+    expect(await ids('assigned=false')).toEqual(none);
+    expect(await ids('assigned=true')).toEqual(all.filter((r) => r.agent_id !== null).map((r) => r.room_id).sort());
+    expect((await get(`${base}&assigned=false&resolved=false`)).body.total).toBe(all.filter((r) => r.agent_id === null && ['r3', 'r7'].includes(r.room_id)).length);
     // pages of 2, sorted by first response (rooms without one last): r2 60, r5 60, r1 300, r4 540, r6 1500.25, then r3, r7
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -362,6 +375,6 @@ describe('OpenAPI', () => {
     const ts = doc.paths[`${base}/metrics/timeseries`].get.parameters.map((x: { name: string }) => x.name);
     expect(ts).toEqual(expect.arrayContaining(['metric', 'interval']));
     const rooms = doc.paths[`${base}/rooms`].get.parameters.map((x: { name: string }) => x.name);
-    expect(rooms).toEqual(expect.arrayContaining(['min_response_s', 'max_csat', 'resolved', 'sort', 'limit', 'cursor']));
+    expect(rooms).toEqual(expect.arrayContaining(['min_response_s', 'max_csat', 'resolved', 'assigned', 'sort', 'limit', 'cursor']));
   });
 });

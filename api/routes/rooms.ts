@@ -14,6 +14,8 @@ const RoomsQuery = {
   max_csat: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'Only rooms whose latest CSAT score is at most this' })),
   min_csat: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: 'Only rooms whose latest CSAT score is at least this (min_csat=5&max_csat=5: exactly 5)' })),
   resolved: Type.Optional(Type.Boolean({ description: 'Only resolved (true) or unresolved (false) rooms' })),
+  assigned: Type.Optional(Type.Boolean({ description: "Only rooms with an agent (true) or with none (false, the agents report's agent_id null): the agent that resolved the room, else the last assigned" })),
+  room_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Only this room, even if it started before from: a link to one room. It is found when it has an event in the days of [from, to) (a CSAT answer, a message...); the other filters apply' })),
   sort: Type.Optional(
     Type.Enum(ROOM_SORT_VALUES, { description: `${ROOM_SORT_VALUES.join(', ')}; '-' sorts descending; rooms without a value last. Default -started_at.`, default: '-started_at' }),
   ),
@@ -25,6 +27,8 @@ interface RoomsInput extends FilterInput {
   max_csat?: number;
   min_csat?: number;
   resolved?: boolean;
+  assigned?: boolean;
+  room_id?: string;
   sort?: RoomSort;
   limit?: number;
   cursor?: string;
@@ -50,7 +54,7 @@ export async function roomsRoutes(app: FastifyInstance): Promise<void> {
       const q = req.query as RoomsInput;
       const f = await parseFilters(app.ctx.db, (req.params as { account: string }).account, q, app.ctx.clock());
       try {
-        const opts = { sort: q.sort, limit: q.limit, cursor: q.cursor, minResponseS: q.min_response_s, maxCsat: q.max_csat, minCsat: q.min_csat, resolved: q.resolved };
+        const opts = { sort: q.sort, limit: q.limit, cursor: q.cursor, minResponseS: q.min_response_s, maxCsat: q.max_csat, minCsat: q.min_csat, resolved: q.resolved, assigned: q.assigned, roomId: q.room_id };
         // A page is a report read like the others: shared and kept per data version (api/read-cache.ts).
         const page = await app.ctx.reads.get(f.account, JSON.stringify(['rooms', f, opts]), () => listRooms(app.ctx.db, f, opts));
         const at = (t: number | null) => (t === null ? null : rfc3339In(f.tz, t));

@@ -2,6 +2,7 @@
 -- filtered, sorted by {{sort_key}} (a whitelisted column, negated for descending order;
 -- rooms without a value last) then room_id, paged by keyset: {{after}} keeps the rows
 -- after the cursor's (sort_null, sort_key, room_id). Optional filters are off at -1 / 0.
+-- {{window}} is the start window, or one room_id (a link to a room's row, whenever it began).
 -- Only cheap columns are read here; rooms.sql then reads the page's rooms in full.
 -- `total` counts every room of the filters, before the cursor and the limit: the page
 -- tells how many rooms there are in all.
@@ -15,12 +16,13 @@ FROM
         isNull(sort_key) AS sort_null,
         count() OVER () AS total
     FROM room_facts
-    WHERE start_at >= {lo:DateTime64(3, 'UTC')} AND start_at < {hi:DateTime64(3, 'UTC')}
+    WHERE {{window}}
       AND {{filter agent}}
       AND ({min_response_ms:Int64} < 0 OR response_ms >= {min_response_ms:Int64})
       AND ({max_csat:UInt8} = 0 OR (csat_score >= 1 AND csat_score <= {max_csat:UInt8}))
       AND ({min_csat:UInt8} = 0 OR csat_score >= {min_csat:UInt8})
       AND ({resolved:Int8} < 0 OR toInt8(resolved_at IS NOT NULL) = {resolved:Int8})
+      AND ({assigned:Int8} < 0 OR toInt8(agent != '') = {assigned:Int8})
 )
 WHERE {{after}}
 ORDER BY sort_null, sort_key, room_id

@@ -1,4 +1,5 @@
--- Rooms started in [lo, hi) with the channel / agent filters, every column, one row each:
+-- Rooms started in [lo, hi) ({{window}}; or one room_id, see rooms-page.sql) with the
+-- channel / agent filters, every column, one row each:
 -- the rooms drill-down and the rooms export (Excel and CSV) read this one query.
 -- * the drill-down, step 2: {{page}} keeps the page's rooms ({ids}, from rooms-page.sql;
 --   room_id is the table's key, so only the granules holding them are read), no {{order}};
@@ -21,7 +22,7 @@ SELECT
     csat_score,
     csat_comment
 FROM room_facts
-WHERE start_at >= {lo:DateTime64(3, 'UTC')} AND start_at < {hi:DateTime64(3, 'UTC')}
+WHERE {{window}}
   AND {{filter agent}}
   AND {{page}}
 {{order}}

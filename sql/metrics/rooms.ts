@@ -32,6 +32,10 @@ export interface RoomListOptions {
   minCsat?: number;
   /** Only resolved (true) or unresolved (false) rooms. */
   resolved?: boolean;
+  /** Only rooms with an agent (true) or with none (false): the agent that resolved it, else the last assigned. */
+  assigned?: boolean;
+  /** Only this room, whenever it started (the window is not applied): a link to one room's row. */
+  roomId?: string;
 }
 
 /** One room of the drill-down as the store gives it (api/routes/rooms.ts writes its times as RFC 3339). Times are unix ms, durations seconds (ms kept); null where the room has none. */
@@ -123,6 +127,7 @@ export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {
     max_csat: o.maxCsat ?? 0,
     min_csat: o.minCsat ?? 0,
     resolved: o.resolved === undefined ? -1 : o.resolved ? 1 : 0,
+    assigned: o.assigned === undefined ? -1 : o.assigned ? 1 : 0,
     limit: limit + 1,
   };
   if (o.cursor !== undefined) {
@@ -133,11 +138,13 @@ export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {
   }
   const sortKey = `${desc ? '-' : ''}toInt64(${SORT_KEY[column]})`;
   // Step 1 picks the page from cheap columns; step 2 reads the page's rooms in full by key.
-  const keys = await runMetricSql<PageRaw>(db, 'rooms-page.sql', f, {}, { params, fragments: { sort_key: sortKey, after } });
+  const one: Record<string, string> = o.roomId === undefined ? {} : { window: 'room_id = {room:String}' };
+  if (o.roomId !== undefined) params.room = o.roomId;
+  const keys = await runMetricSql<PageRaw>(db, 'rooms-page.sql', f, {}, { params, fragments: { sort_key: sortKey, after, ...one } });
   const onPage = keys.slice(0, limit);
   const last = onPage[onPage.length - 1];
   const next = keys.length > limit && last ? encodeCursor({ s: sort, n: last.sort_null, k: last.sort_key ?? 0, r: last.room_id }) : null;
-  const full = onPage.length ? await runMetricSql<Raw>(db, 'rooms.sql', f, {}, { params: { ids: onPage.map((k) => k.room_id) }, fragments: PAGE }) : [];
+  const full = onPage.length ? await runMetricSql<Raw>(db, 'rooms.sql', f, {}, { params: { ids: onPage.map((k) => k.room_id), ...(o.roomId === undefined ? {} : { room: o.roomId }) }, fragments: { ...PAGE, ...one } }) : [];
   const byId = new Map(full.map((r) => [r.room_id, r]));
   const page = onPage.map((k) => byId.get(k.room_id)!).filter(Boolean);
   return {

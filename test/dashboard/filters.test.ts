@@ -33,16 +33,19 @@ describe('filters and the URL', () => {
 
   it('every filter survives URL and back', () => {
     const all: Filters[] = [
-      { range: 'custom', from: '2026-10-01', to: '2026-10-31', channels: ['whatsapp', 'email'], agents: ['agent-1', 'a,b c'], interval: 'week', tz: 'UTC' },
-      { range: '7d', from: null, to: null, channels: [], agents: [], interval: 'auto', tz: null },
-      { range: 'last-month', from: null, to: null, channels: ['line'], agents: [], interval: 'hour', tz: 'Asia/Makassar' },
+      { range: 'custom', from: '2026-10-01', to: '2026-10-31', channels: ['whatsapp', 'email'], agents: ['agent-1', 'a,b c'], interval: 'week', tz: 'UTC', businessHours: true },
+      { range: '7d', from: null, to: null, channels: [], agents: [], interval: 'auto', tz: null, businessHours: false },
+      { range: 'last-month', from: null, to: null, channels: ['line'], agents: [], interval: 'hour', tz: 'Asia/Makassar', businessHours: false },
     ];
     for (const f of all) expect(roundTrip(f)).toEqual(f);
   });
 
   it('writes a readable, stable query', () => {
-    const f: Filters = { range: 'custom', from: '2026-10-01', to: '2026-10-31', channels: ['email', 'whatsapp'], agents: ['ani'], interval: 'day', tz: 'Asia/Jakarta' };
+    const f: Filters = { range: 'custom', from: '2026-10-01', to: '2026-10-31', channels: ['email', 'whatsapp'], agents: ['ani'], interval: 'day', tz: 'Asia/Jakarta', businessHours: false };
     expect(writeFilters(f).toString()).toBe('from=2026-10-01&to=2026-10-31&channel=whatsapp%2Cemail&agent=ani&interval=day&tz=Asia%2FJakarta');
+    expect(writeFilters({ ...f, businessHours: true }).toString()).toBe('from=2026-10-01&to=2026-10-31&channel=whatsapp%2Cemail&agent=ani&interval=day&tz=Asia%2FJakarta&business_hours=true');
+    expect(apiQuery({ ...f, businessHours: true }, { from: '2026-10-01', to: '2026-11-01' }).get('business_hours')).toBe('true');
+    expect(apiQuery(f, { from: '2026-10-01', to: '2026-11-01' }).has('business_hours')).toBe(false);
   });
 
   it('keeps the page\'s own parameters when writing filters', () => {

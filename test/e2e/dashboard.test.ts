@@ -315,6 +315,84 @@ describe('rooms and CSAT (issue 14 item 8)', () => {
     await settled();
     expect(plain(await text('[data-testid=filter-csat]'))).toMatch(/≤ 3/);
   });
+
+  const roomIds = async () => (await page.locator('[data-testid=table-rooms] tbody tr td:first-child').allInnerTexts()).sort();
+  /** The same rooms from the API, for the query the page's URL carries. */
+  const apiRoomIds = async (qs: string) =>
+    ((await (await page.request.get(`${s.url}/api/v1/accounts/demo/rooms?from=2026-10-01&to=2026-11-01&limit=500&${qs}`)).json()).rooms as Array<{ room_id: string }>).map((r) => r.room_id).sort();
+
+  it('quick filters: unresolved, unassigned, low CSAT and slow rooms, each from the API and in the URL', async () => {
+    await open(`/rooms?${OCTOBER}`);
+    await settled();
+    const quick = page.locator('[data-testid=quick-filters]');
+    // October's unresolved rooms are r3 and r7 (the worked example).
+    await quick.getByRole('button', { name: 'Unresolved' }).click();
+    await settled();
+    expect(new URL(page.url()).searchParams.get('resolved')).toBe('false');
+    expect(await roomIds()).toEqual(['r3', 'r7']);
+    await quick.getByRole('button', { name: 'Unassigned' }).click();
+    await settled();
+    expect(await roomIds()).toEqual(await apiRoomIds('resolved=false&assigned=false'));
+    await quick.getByRole('button', { name: 'Unresolved' }).click();
+    await settled();
+    const unassigned = await roomIds();
+    expect(unassigned).toEqual(await apiRoomIds('assigned=false'));
+    expect(unassigned.length).toBeGreaterThan(0);
+    await quick.getByRole('button', { name: 'Unassigned' }).click();
+    // Low CSAT: r2 (score 3) of r1 5, r2 3, r5 4.
+    await quick.getByRole('button', { name: 'Low CSAT (1-3)' }).click();
+    await settled();
+    expect(await roomIds()).toEqual(['r2']);
+    expect(await quick.getByRole('button', { name: 'Low CSAT (1-3)' }).getAttribute('aria-pressed')).toBe('true');
+    await quick.getByRole('button', { name: 'Low CSAT (1-3)' }).click();
+    // Slow: a response of an hour or more: r2 (2 h), r4 and r6 (1 h).
+    await page.locator('[data-testid=filter-slow]').selectOption('3600');
+    await settled();
+    expect(new URL(page.url()).searchParams.get('min_response_s')).toBe('3600');
+    expect(await roomIds()).toEqual(['r2', 'r4', 'r6']);
+    expect(await text('[data-testid=rooms-count]')).toBe('Rooms: 3 (3 shown)');
+  });
+
+  it('CSAT panels say what they list, and an answer links to its room', async () => {
+    await open(`/csat?${OCTOBER}`);
+    await settled();
+    const titles = await page.locator('main section h2').allInnerTexts();
+    expect(titles).toEqual(expect.arrayContaining(['Answers per score (1 = worst, 5 = best)', 'Satisfied share (scores 4-5) over time', 'Every answer, newest first, with its comment if any']));
+    const link = page.locator('[data-testid=csat-responses] [data-testid=room-link]').first();
+    const room = await link.innerText();
+    await link.click();
+    await settled();
+    expect(new URL(page.url()).pathname).toBe('/rooms');
+    expect(await roomIds()).toEqual([room]);
+    expect(await text('[data-testid=chip-room]')).toContain(`Room ${room}`);
+  });
+
+  it('business hours: one switch for every page, sent to the API and kept in the URL', async () => {
+    const put = (body: object) => page.request.put(`${s.url}/api/v1/accounts/demo/settings`, { headers: { authorization: `Bearer ${s.demoKey}` }, data: body });
+    expect((await put({ office_hours: { mon: [{ from: '09:00', to: '12:00' }], tue: [{ from: '09:00', to: '12:00' }], wed: [{ from: '09:00', to: '12:00' }], thu: [{ from: '09:00', to: '12:00' }], fri: [{ from: '09:00', to: '12:00' }] } })).status()).toBe(200);
+    try {
+      await open(`/overview?${OCTOBER}`);
+      await settled();
+      const calendar = await text('[data-testid=kpi-avg-response-value]');
+      const sent: string[] = [];
+      const onRequest = (r: { url(): string }) => void (r.url().includes('/metrics/summary') && sent.push(r.url()));
+      page.on('request', onRequest);
+      await page.locator('[data-testid=filter-business-hours]').check();
+      await settled();
+      page.off('request', onRequest);
+      expect(new URL(page.url()).searchParams.get('business_hours')).toBe('true');
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.every((u) => new URL(u).searchParams.get('business_hours') === 'true')).toBe(true);
+      const api = await (await page.request.get(`${s.url}/api/v1/accounts/demo/metrics/summary?from=2026-10-01&to=2026-11-01&business_hours=true`)).json();
+      expect(api.period.business_hours).toBe(true);
+      const office = await text('[data-testid=kpi-avg-response-value]');
+      expect(office).not.toBe(calendar);
+      // The switch goes with the links to other pages.
+      expect(await page.locator('nav a[data-page=agents]').getAttribute('href')).toContain('business_hours=true');
+    } finally {
+      await put({ office_hours: null });
+    }
+  });
 });
 
 describe('landing and comparisons (issue 14 item 3)', () => {

@@ -32,6 +32,8 @@ export interface Filters {
   interval: IntervalChoice;
   /** IANA zone of dates and buckets; null: the account's own (the API's default). */
   tz: string | null;
+  /** Response times counted in the account's office hours only (the API's business_hours). */
+  businessHours: boolean;
 }
 
 /** The landing view: the last 7 days against the 7 before (a part of today against the whole of yesterday would always look like a fall). */
@@ -43,10 +45,11 @@ export const DEFAULT_FILTERS: Readonly<Filters> = Object.freeze({
   agents: [],
   interval: 'auto',
   tz: null,
+  businessHours: false,
 });
 
 /** The query-string names the filters own; pages may add others (sort, score, ...). */
-export const FILTER_PARAMS = ['range', 'from', 'to', 'channel', 'agent', 'interval', 'tz'] as const;
+export const FILTER_PARAMS = ['range', 'from', 'to', 'channel', 'agent', 'interval', 'tz', 'business_hours'] as const;
 
 const isChannel = (c: string): c is Channel => (CHANNELS as readonly string[]).includes(c);
 
@@ -69,6 +72,7 @@ export function parseFilters(q: URLSearchParams): Filters {
   if (interval && (INTERVALS as readonly string[]).includes(interval)) f.interval = interval as Interval;
   const tz = q.get('tz');
   if (isTimeZone(tz)) f.tz = tz;
+  f.businessHours = q.get('business_hours') === 'true';
   return f;
 }
 
@@ -85,6 +89,7 @@ export function writeFilters(f: Filters, q: URLSearchParams = new URLSearchParam
   for (const a of f.agents) q.append('agent', a);
   if (f.interval !== 'auto') q.set('interval', f.interval);
   if (f.tz) q.set('tz', f.tz);
+  if (f.businessHours) q.set('business_hours', 'true');
   return q;
 }
 
@@ -163,13 +168,14 @@ export function autoInterval(days: number): Interval {
 
 /**
  * The query of a metrics request for a window: `from`/`to` (dates in tz), tz, channel,
- * and `agent` repeated (an agent id may contain a comma).
+ * `agent` repeated (an agent id may contain a comma), and business_hours when asked.
  */
 export function apiQuery(f: Filters, w: { from: PlainDate; to: PlainDate }, extra: Record<string, string | number | boolean | undefined> = {}): URLSearchParams {
   const q = new URLSearchParams({ from: w.from, to: w.to });
   if (f.tz) q.set('tz', f.tz);
   if (f.channels.length) q.set('channel', f.channels.join(','));
   for (const a of f.agents) q.append('agent', a);
+  if (f.businessHours) q.set('business_hours', 'true');
   for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== '') q.set(k, String(v));
   return q;
 }

@@ -5,10 +5,12 @@
  */
 import { SCHEDULES_EN, SCHEDULES_ID } from './messages-schedules.ts';
 import { BILLING_EN, BILLING_ID } from './messages-billing.ts';
+import { FILTERS_EN, FILTERS_ID } from './messages-filters.ts';
 
 export const en = {
   ...SCHEDULES_EN,
   ...BILLING_EN,
+  ...FILTERS_EN,
   app_title: 'Chat analytics',
   skip_to_content: 'Skip to content',
   // sign-in
@@ -79,7 +81,7 @@ export const en = {
   // overview charts
   chart_chats_by_channel: 'Chats per {interval} by channel',
   chart_response_trend: 'Response time (p50 / p90)',
-  chart_csat_trend: 'CSAT trend',
+  chart_csat_trend: 'Satisfied share (scores 4-5) over time',
   chart_heatmap: 'Chats by weekday and hour',
   p50: 'p50',
   p90: 'p90',
@@ -103,8 +105,8 @@ export const en = {
   col_responses: 'CSAT responses',
   sort_by: 'Sort by {column}',
   // csat
-  chart_score_distribution: 'Score distribution',
-  csat_responses: 'Responses with comments',
+  chart_score_distribution: 'Answers per score (1 = worst, 5 = best)',
+  csat_responses: 'Every answer, newest first, with its comment if any',
   low_scores_only: 'Low scores only (1-2)',
   score: 'Score',
   comment: 'Comment',
@@ -205,6 +207,7 @@ export type MessageKey = keyof typeof en;
 export const id: Record<MessageKey, string> = {
   ...SCHEDULES_ID,
   ...BILLING_ID,
+  ...FILTERS_ID,
   app_title: 'Analitik obrolan',
   skip_to_content: 'Langsung ke konten',
   signin_title: 'Masuk',
@@ -269,7 +272,7 @@ export const id: Record<MessageKey, string> = {
   kpi_avg_score: 'Rata-rata skor',
   chart_chats_by_channel: 'Obrolan per {interval} menurut kanal',
   chart_response_trend: 'Waktu respons (p50 / p90)',
-  chart_csat_trend: 'Tren CSAT',
+  chart_csat_trend: 'Porsi puas (skor 4-5) dari waktu ke waktu',
   chart_heatmap: 'Obrolan menurut hari dan jam',
   p50: 'p50',
   p90: 'p90',
@@ -291,8 +294,8 @@ export const id: Record<MessageKey, string> = {
   col_avg_score: 'Rata-rata skor',
   col_responses: 'Jawaban CSAT',
   sort_by: 'Urutkan menurut {column}',
-  chart_score_distribution: 'Sebaran skor',
-  csat_responses: 'Jawaban dengan komentar',
+  chart_score_distribution: 'Jawaban per skor (1 = terburuk, 5 = terbaik)',
+  csat_responses: 'Semua jawaban, terbaru dulu, dengan komentarnya bila ada',
   low_scores_only: 'Hanya skor rendah (1-2)',
   score: 'Skor',
   comment: 'Komentar',
