@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtChange, fmtDate, fmtDateTime, fmtDuration, fmtMonth, fmtNumber, fmtPercent, fmtRupiah, NONE, weekdayNames } from '../../dashboard/src/lib/format.ts';
+import { fmtChange, fmtDate, fmtDateTime, fmtDuration, fmtMonth, fmtNumber, fmtPercent, fmtRupiah, fmtScore, fmtShare, NONE, weekdayNames } from '../../dashboard/src/lib/format.ts';
 
 // Intl puts a no-break space in some formats; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -23,6 +23,12 @@ describe('numbers, rupiah and percentages through Intl', () => {
     expect(fmtPercent(66.667, 'en')).toBe('66.7%');
     expect(fmtPercent(66.667, 'id')).toBe('66,7%');
     expect(fmtPercent(100, 'en')).toBe('100%');
+    // Tables and KPIs: one decimal always, scores two (issue 14 item 4: decimals consistent).
+    expect([100, 66.667, 50, 0].map((v) => fmtShare(v, 'en'))).toEqual(['100.0%', '66.7%', '50.0%', '0.0%']);
+    expect(fmtShare(66.667, 'id')).toBe('66,7%');
+    expect([4.5, 4.333, 5].map((v) => fmtScore(v, 'en'))).toEqual(['4.50', '4.33', '5.00']);
+    expect(fmtScore(4.5, 'id')).toBe('4,50');
+    expect([fmtShare(null, 'en'), fmtScore(undefined, 'en')]).toEqual([NONE, NONE]);
   });
 
   it('null (a metric over nothing) shows as a dash, never as 0', () => {

@@ -707,6 +707,88 @@ describe('phone', () => {
   });
 });
 
+describe('phone: everything in reach (issue 14 item 9)', () => {
+  /** The element lies inside the 390 px viewport, not past its right edge (nor behind a sideways scroll). */
+  const inView = async (sel: ReturnType<Page['locator']>) => {
+    const b = await sel.boundingBox();
+    return b !== null && b.x >= 0 && b.x + b.width <= 390 && b.width > 0;
+  };
+
+  it('every tab, the money of the statement, and Run now and Download of a schedule are on screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await open('/billing?account=demo&month=2026-10');
+      await settled();
+      for (const a of await page.locator('nav a').all()) expect(await inView(a), await a.innerText()).toBe(true);
+      // The statement's rows stack on a phone: October's closing balance is in view, labelled.
+      const oct = page.locator('[data-testid=statement] tbody tr', { hasText: 'October 2026' });
+      const closing = oct.locator('td[data-label=Closing]');
+      expect(plain(await closing.innerText())).toBe('IDR 7,100');
+      expect(await inView(closing)).toBe(true);
+      expect(await inView(page.locator('[data-testid=charges-table] tr[data-kind=muv] td').last())).toBe(true);
+      const created = await page.request.post(`${s.url}/api/v1/accounts/demo/schedules`, { headers: { authorization: `Bearer ${s.demoKey}` }, data: { report: 'csat', cron: '0 7 * * 1', period: 'last_week' } });
+      expect(created.status()).toBe(201);
+      await open(`/exports?${OCTOBER}`);
+      await settled();
+      const runNow = page.locator('[data-testid=schedules]').getByRole('button', { name: 'Run now' });
+      expect(await inView(runNow)).toBe(true);
+      await runNow.click();
+      // The new run (newest first) gets its file by itself; its Download is in view.
+      const link = page.locator('[data-testid=runs] tbody tr', { hasText: 'CSAT answers' }).first().locator('a[download]');
+      await link.waitFor({ timeout: 30_000 });
+      expect(await inView(link)).toBe(true);
+      await screenshot(page, 'phone-exports-run');
+      // A table too wide for the phone says that it scrolls (Agents has ten number columns).
+      await open(`/agents?${OCTOBER}`);
+      await settled();
+      expect(await text('[data-testid=table-agents] [data-testid=scroll-hint]')).toMatch(/scroll the table sideways/);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+});
+
+describe('agents and charts, by keyboard and to the decimal (issue 14 items 4 and 6)', () => {
+  it('shares have one decimal and scores two, in every row', async () => {
+    await open(`/agents?${OCTOBER}`);
+    await settled();
+    const headers = (await page.locator('[data-testid=table-agents] thead th').allInnerTexts()).map((h) => h.trim());
+    const col = async (name: string) => {
+      const i = headers.findIndex((h) => h.startsWith(name));
+      expect(i, name).toBeGreaterThan(0);
+      return page.locator(`[data-testid=table-agents] tbody tr td:nth-child(${i + 1})`).allInnerTexts();
+    };
+    const shares = await col('CSAT %');
+    expect(shares.some((v) => v !== '—')).toBe(true);
+    for (const v of shares) expect(plain(v)).toMatch(/^(\d+\.\d%|—)$/);
+    for (const v of await col('Avg score')) expect(v).toMatch(/^(\d\.\d\d|—)$/);
+  });
+
+  it('a chart point is reached and opened with the keyboard alone', async () => {
+    await open(`/overview?${OCTOBER}`);
+    await settled();
+    const cell = page.locator('[data-testid=chart-chats] button.cell').first();
+    await cell.focus();
+    // The table shows itself when focus is in it.
+    expect(((await cell.boundingBox())?.width ?? 0) > 5).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/rooms\?/);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('start')).toBeTruthy();
+    expect(url.searchParams.get('end')).toBeTruthy();
+  });
+
+  it('the response chart can switch to a log scale', async () => {
+    const before = errors.length;
+    await open(`/overview?${OCTOBER}`);
+    await settled();
+    await page.locator('[data-testid=log-scale]').check();
+    await page.waitForTimeout(400);
+    expect((await drawnCanvases(page, '[data-testid=chart-response]')).drawn).toBe(1);
+    expect(errors.slice(before)).toEqual([]);
+  });
+});
+
 describe('admin and sign-out', () => {
   it('sign-out returns to the form and the cookie is gone', async () => {
     await open(`/overview?${OCTOBER}`);

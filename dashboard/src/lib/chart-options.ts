@@ -3,6 +3,7 @@
  * Values are formatted by the caller's functions (Intl, in the current language).
  */
 import type { ChartOption } from './echarts.ts';
+import type { ChartPoint } from './ui-types.ts';
 
 export interface SeriesSpec {
   name: string;
@@ -42,7 +43,12 @@ export function barChart(categories: string[], series: SeriesSpec[], fmt: (v: nu
 }
 
 /** Lines over categories (gaps where a value is null: a bucket with no rooms has no average). */
-export function lineChart(categories: string[], series: SeriesSpec[], fmt: (v: number) => string, opts: { min?: number; max?: number; step?: number } = {}): ChartOption {
+export function lineChart(categories: string[], series: SeriesSpec[], fmt: (v: number) => string, opts: { min?: number; max?: number; step?: number; log?: boolean } = {}): ChartOption {
+  // A log axis keeps a median of minutes readable beside a 90th percentile of days; it has no 0.
+  if (opts.log) {
+    const base = lineChart(categories, series.map((x) => ({ ...x, data: x.data.map((v) => (v !== null && v > 0 ? v : null)) })), fmt);
+    return { ...base, yAxis: { type: 'log', logBase: 10, axisLabel: { formatter: (v: number) => fmt(v), fontSize: 11 } } };
+  }
   return {
     grid: { ...grid, top: series.length > 1 ? 36 : 12 },
     legend: series.length > 1 ? legend(series.map((s) => s.name)) : undefined,
@@ -101,10 +107,12 @@ export function durationStep(max: number): number {
 export interface ChartTable {
   headers: string[];
   rows: string[][];
+  /** What a click on each value cell would tell (rows x series), so the table can drill down too; absent for a heatmap. */
+  points?: ChartPoint[][];
 }
 
 type Axis = { type?: string; data?: string[]; axisLabel?: { formatter?: unknown } };
-type Series = { type?: string; name?: string; data?: unknown[] };
+type Series = { type?: string; name?: string; id?: string; data?: unknown[] };
 
 /**
  * The table behind a chart made by the functions above: one row per category (bucket,
@@ -131,5 +139,6 @@ export function chartTable(option: ChartOption): ChartTable | null {
   return {
     headers: ['', ...series.map((s) => s.name ?? '')],
     rows: cat.data.map((c, i) => [c, ...series.map((s) => cell(f, s.data?.[i]))]),
+    points: cat.data.map((c, i) => series.map((s, j) => ({ seriesId: s.id, seriesName: s.name, seriesIndex: j, dataIndex: i, name: c, value: s.data?.[i], data: s.data?.[i] }))),
   };
 }

@@ -49,6 +49,19 @@ export function fmtPercent(pct: number | null | undefined, lang: Lang): string {
   return missing(pct) ? NONE : nf(lang, { style: 'percent', maximumFractionDigits: 1 }).format(pct / 100);
 }
 
+/**
+ * A share in a table or a KPI, always with one decimal ("100.0%", "66.7%"), so a column
+ * of them lines up and "100%" does not look rounder than "66.7%". Axes keep fmtPercent.
+ */
+export function fmtShare(pct: number | null | undefined, lang: Lang): string {
+  return missing(pct) ? NONE : nf(lang, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(pct / 100);
+}
+
+/** A CSAT average score (1-5), always with two decimals ("4.50", "4.33"). */
+export function fmtScore(score: number | null | undefined, lang: Lang): string {
+  return missing(score) ? NONE : nf(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(score);
+}
+
 const UNITS: Record<Lang, { d: string; h: string; m: string; s: string }> = {
   en: { d: 'd', h: 'h', m: 'm', s: 's' },
   // hari, jam, menit, detik: written so that none reads as another ("h" would read as
