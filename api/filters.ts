@@ -64,7 +64,10 @@ export interface FilterInput {
 }
 
 /** The filters a schedule keeps (JSON in export_schedules.filters), handed to parseFilters at each run. */
-export type ScheduleFilters = Pick<FilterInput, 'channel' | 'agent' | 'business_hours'>;
+export type ScheduleFilters = Pick<FilterInput, 'channel' | 'agent' | 'business_hours'> & {
+  /** The files' language (api/export/words.ts); absent in schedules saved before it: English. */
+  lang?: 'en' | 'id';
+};
 
 /** The checked filters plus what the answer echoes in its `period`. */
 export interface ParsedFilters extends MetricFilters {

@@ -3,6 +3,10 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildReport } from '../api/export/index.ts';
+import { CHANNEL_NAMES } from '../core/glossary.ts';
+
+/** A channel as the files write it: the dashboard's name (WhatsApp, LINE...). */
+const shown = (c: string | null) => (c ? CHANNEL_NAMES[c] : null);
 import { EXAMPLE_NDJSON, bearer, postNdjson, startServer, type TestServer } from './helpers.ts';
 
 // Every workbook is downloaded through the real HTTP route, read back with exceljs, and
@@ -158,9 +162,9 @@ describe('overview.xlsx', () => {
 
     const channels = (await api(`/metrics/channels?${OCT}`)).channels as Array<Record<string, any>>;
     const byChannel = rowsOf(wb.getWorksheet('By channel')!);
-    expect(byChannel.map((r) => r.Channel)).toEqual(channels.filter((c) => c.channel).map((c) => c.channel));
+    expect(byChannel.map((r) => r.Channel)).toEqual(channels.filter((c) => c.channel).map((c) => shown(c.channel)));
     for (const c of channels.filter((x) => x.channel)) {
-      const row = byChannel.find((r) => r.Channel === c.channel)!;
+      const row = byChannel.find((r) => r.Channel === shown(c.channel))!;
       expect(row['Total chats']).toBe(c.total_chats);
       sameSeconds(row['Response time avg'], c.response_time.avg_s);
       expect(row['CSAT responses']).toBe(c.csat.responses);
@@ -169,12 +173,13 @@ describe('overview.xlsx', () => {
     const byAgent = rowsOf(wb.getWorksheet('By agent')!);
     expect(byAgent).toHaveLength(agents.length);
     for (const a of agents) {
-      const row = byAgent.find((r) => r.Agent === (a.agent_id ?? '(none)'))!;
+      // Rooms without an agent: the dashboard's word for them.
+      const row = byAgent.find((r) => r.Agent === (a.agent_id ?? '(unassigned)'))!;
       expect(row['Total chats']).toBe(a.total_chats);
       expect(row['Rooms resolved']).toBe(a.response_time.count);
       sameSeconds(row['First response median'], a.first_response_time.p50_s);
     }
-    // row 3: agent1 (row 2 is "(none)", whose averages are empty cells)
+    // row 3: agent1 (row 2 is "(unassigned)", whose averages are empty cells)
     expect(wb.getWorksheet('By agent')!.getRow(3).getCell(1).value).toBe('agent1');
     expect(wb.getWorksheet('By agent')!.getRow(3).getCell(6).numFmt).toBe('[h]:mm:ss');
     expect(wb.getWorksheet('By agent')!.getRow(3).getCell(16).numFmt).toBe('0.0%');
@@ -199,10 +204,10 @@ describe('rooms and csat', () => {
     for (const [i, r] of apiRooms.entries()) {
       const x = rows[i];
       expect(wall(x['Started at'])).toBe(local(r.started_at));
-      expect(x.Channel).toBe(r.channel);
+      expect(x.Channel).toBe(shown(r.channel) ?? undefined);
       expect(x.Contact).toBe(r.contact_id);
       expect(x.Origin).toBe(r.origin);
-      expect(x.Agent).toBe(r.agent_id);
+      expect(x.Agent).toBe(r.agent_id ?? '(unassigned)');
       expect(wall(x['First assigned at'])).toBe(local(r.first_assigned_at));
       expect(wall(x['Resolved at'])).toBe(local(r.resolved_at));
       sameSeconds(x['Response time'], r.response_s);
@@ -234,7 +239,7 @@ describe('rooms and csat', () => {
       expect(x.Score).toBe(a.score);
       expect(x.Comment ?? null).toBe(a.comment);
       expect(x.Agent).toBe(a.agent_id);
-      expect(x.Channel).toBe(a.channel);
+      expect(x.Channel).toBe(shown(a.channel) ?? undefined);
     }
     expect(byRoom.get('r5')!.Comment).toBe('ok "mantap" 👍');
     const scores = rowsOf(wb.getWorksheet('Scores')!);
@@ -304,7 +309,7 @@ describe('billing.xlsx', () => {
 
     const vis = (await api('/billing/visitors?month=2026-10')).visitors as Array<Record<string, any>>;
     const vrows = rowsOf(wb.getWorksheet('Visitors')!);
-    expect(vrows.map((r) => [r.Channel, r.Contact, r['Free or charged'], r.Charge])).toEqual(vis.map((v) => [v.channel, v.contact_id, v.free ? 'free' : 'charged', v.charge]));
+    expect(vrows.map((r) => [r.Channel, r.Contact, r['Free or charged'], r.Charge])).toEqual(vis.map((v) => [shown(v.channel), v.contact_id, v.free ? 'free' : 'charged', v.charge]));
     expect(vrows.reduce((a, r) => a + Number(r.Charge), 0)).toBe(2400);
 
     const led = wb.getWorksheet('Ledger')!;
@@ -340,7 +345,7 @@ describe('downloads', () => {
     const wb = await workbook('rooms.xlsx', `${OCT}&channel=instagram,webchat`);
     expect(rowsOf(wb.getWorksheet('Rooms')!).map((r) => r.Room)).toEqual(['r5', 'r7']);
     const about = expectAbout(wb);
-    expect(about.get('Channel filter')).toBe('instagram, webchat');
+    expect(about.get('Channel filter')).toBe('Instagram, Webchat');
   });
 
   test('a table longer than a sheet continues on the next sheet, each with its header', async () => {

@@ -1,4 +1,5 @@
 import type { StreamingWorkbook } from './sheet.ts';
+import type { Words } from './words.ts';
 
 /** One line of the About sheet: a label and its value, or a section heading (a label alone). */
 export type AboutLine = [label: string, value: string | number | null] | [heading: string];
@@ -7,10 +8,10 @@ export type AboutLine = [label: string, value: string | number | null] | [headin
  * The About sheet: who and what the workbook is about, how it was made, and the
  * definitions behind its numbers, in plain words, so it can travel without the API docs.
  */
-export function writeAbout(book: StreamingWorkbook, lines: AboutLine[]): void {
-  const ws = book.wb.addWorksheet(book.uniqueName('About'));
+export function writeAbout(book: StreamingWorkbook, w: Words, lines: AboutLine[]): void {
+  const ws = book.wb.addWorksheet(book.uniqueName(w('About')));
   ws.columns = [{ width: 28 }, { width: 110 }];
-  const title = ws.addRow(['About this workbook']);
+  const title = ws.addRow([w('About this workbook')]);
   title.font = { bold: true, size: 14 };
   title.commit();
   ws.addRow([]).commit();

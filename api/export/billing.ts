@@ -2,8 +2,9 @@ import type { Writable } from 'node:stream';
 import { conversations, ledger, statement, visitors, type Conversation, type LedgerRow, type StatementMonth, type Visitor } from '../../sql/billing/index.ts';
 import { addMonths, monthStart } from '../../core/time.ts';
 import { accountTimezone } from '../../sql/account.ts';
-import { aboutHead, FORMAT_NOTES, type BuildResult, type ReportInput } from './report.ts';
-import { col, StreamingWorkbook, writeAbout, type Kind } from './sheet.ts';
+import { aboutHead, definitions, formatNotes, type BuildResult, type ReportInput } from './report.ts';
+import { words, type Words } from './words.ts';
+import { col, localized, StreamingWorkbook, writeAbout, type Kind } from './sheet.ts';
 
 /** Items per page read from the billing lists (their API maximum). */
 const PAGE = 10_000;
@@ -16,8 +17,8 @@ interface Line {
   value: number | string | null;
 }
 
-function statementLines(m: StatementMonth): Line[] {
-  const L = (section: string, item: string, kind: Kind, value: number | string | null): Line => ({ section, item, kind, value });
+function statementLines(w: Words, m: StatementMonth): Line[] {
+  const L = (section: string, item: string, kind: Kind, value: number | string | null): Line => ({ section: w(section), item: w(item), kind, value });
   return [
     L('Balance', 'Opening balance', 'rupiah', m.opening_balance),
     L('Balance', 'Top-ups', 'rupiah', m.topups),
@@ -41,7 +42,7 @@ function statementLines(m: StatementMonth): Line[] {
     L('MUV (visitors)', 'Free quota of the month', 'int', m.muv.free_quota),
     L('MUV (visitors)', 'Charged visitors', 'int', m.muv.billable),
     L('MUV (visitors)', 'Free quota left', 'int', m.muv.remaining_quota),
-    L('Plan', 'Plan in force at the start of the month', 'text', m.plan_id ?? 'default plan'),
+    L('Plan', 'Plan in force at the start of the month', 'text', m.plan_id ?? w('default plan')),
   ];
 }
 
@@ -68,30 +69,35 @@ export async function buildBilling(input: ReportInput, out: Writable): Promise<B
   const m = st.months[0];
   // The workbook's dates are in the account's zone: billing months are cut in it.
   const book = new StreamingWorkbook(out, tz, input.workbook);
+  const w = words(input.lang);
+  const why = (c: Conversation) =>
+    c.reason_code === 'contact_wrote'
+      ? w('service: the contact wrote at {time}, within the 24 h before', { time: c.last_inbound_at ?? '' })
+      : w(c.reason_code === 'template' ? 'initiated: opened by a template or broadcast message' : 'initiated: no message from the contact in the 24 h before');
 
-  const stmt = book.table<Line>('Statement', [
-    col('Section', 'text', (l) => l.section, 30),
-    col('Item', 'text', (l) => l.item, 48),
+  const stmt = book.table<Line>(w('Statement'), [
+    col(w('Section'), 'text', (l) => l.section, 30),
+    col(w('Item'), 'text', (l) => l.item, 48),
     { ...col(`${month}`, 'rupiah', (l: Line) => l.value, 16), kindOf: (l: Line) => l.kind },
   ]);
-  await stmt.addAll(m ? statementLines(m) : []);
+  await stmt.addAll(m ? statementLines(w, m) : []);
   let rows = stmt.finish();
 
-  const conv = book.table<Conversation>('Conversations', [
+  const conv = book.table<Conversation>(w('Conversations'), localized(w, [
     col('#', 'int', (c) => c.seq, 7),
     col('Opened at', 'datetime', (c) => c.opened_at),
     col('Open until', 'datetime', (c) => c.open_until),
     col('Contact', 'text', (c) => c.contact_id, 18),
     col('Room', 'text', (c) => c.room_id, 18),
-    col('Category', 'text', (c) => c.category, 11),
-    col('Why', 'text', (c) => c.reason, 56),
+    col('Category', 'text', (c) => w(c.category), 11),
+    col('Why', 'text', why, 56),
     col('Contact last wrote at', 'datetime', (c) => c.last_inbound_at),
-    col('Free or charged', 'text', (c) => (c.free ? 'free' : 'charged'), 12),
+    col('Free or charged', 'text', (c) => w(c.free ? 'free' : 'charged'), 12),
     col('Price', 'rupiah', (c) => c.price),
     col('Charge', 'rupiah', (c) => c.charge),
-    col('Plan', 'text', (c) => c.plan_id ?? 'default', 14),
+    col('Plan', 'text', (c) => c.plan_id ?? w('default'), 14),
     col('Opening message', 'text', (c) => c.message_id, 20),
-  ]);
+  ]));
   await conv.addAll(
     allPages(async (offset) => {
       const p = await conversations(db, account, month, { limit: PAGE, offset }, input.generatedAt);
@@ -100,18 +106,18 @@ export async function buildBilling(input: ReportInput, out: Writable): Promise<B
   );
   rows += conv.finish();
 
-  const vis = book.table<Visitor>('Visitors', [
+  const vis = book.table<Visitor>(w('Visitors'), localized(w, [
     col('#', 'int', (v) => v.seq, 7),
     col('First seen at', 'datetime', (v) => v.first_seen_at),
-    col('Channel', 'text', (v) => v.channel, 11),
+    col('Channel', 'text', (v) => w.channel(v.channel), 11),
     col('Contact', 'text', (v) => v.contact_id, 18),
     col('Room', 'text', (v) => v.room_id, 18),
-    col('Free or charged', 'text', (v) => (v.free ? 'free' : 'charged'), 12),
+    col('Free or charged', 'text', (v) => w(v.free ? 'free' : 'charged'), 12),
     col('Price', 'rupiah', (v) => v.price),
     col('Charge', 'rupiah', (v) => v.charge),
-    col('Plan', 'text', (v) => v.plan_id ?? 'default', 14),
+    col('Plan', 'text', (v) => v.plan_id ?? w('default'), 14),
     col('First message', 'text', (v) => v.message_id, 20),
-  ]);
+  ]));
   await vis.addAll(
     allPages(async (offset) => {
       const p = await visitors(db, account, month, { limit: PAGE, offset }, input.generatedAt);
@@ -120,7 +126,7 @@ export async function buildBilling(input: ReportInput, out: Writable): Promise<B
   );
   rows += vis.finish();
 
-  const ledgerTable = book.table<LedgerRow>('Ledger', [
+  const ledgerTable = book.table<LedgerRow>(w('Ledger'), localized(w, [
     col('Date', 'date', (r) => r.start),
     col('Opening balance', 'rupiah', (r) => r.opening_balance, 15),
     col('Top-ups', 'rupiah', (r) => r.topups),
@@ -131,25 +137,22 @@ export async function buildBilling(input: ReportInput, out: Writable): Promise<B
     col('Total charges', 'rupiah', (r) => r.charges.total),
     col('Net', 'rupiah', (r) => r.net),
     col('Closing balance', 'rupiah', (r) => r.closing_balance, 15),
-  ]);
+  ]));
   await ledgerTable.addAll(led.rows);
   rows += ledgerTable.finish();
 
-  writeAbout(book, [
+  writeAbout(book, w, [
     ...aboutHead(
       { ...input, filters: { ...input.filters, tz, channels: [], agents: [] } },
-      `Billing statement of ${month}`,
-      `the same functions as GET /api/v1/accounts/${account}/billing/statement, /conversations, /visitors and /ledger`,
+      w,
+      w('Billing statement of {month}', { month }),
+      w('the same functions as GET /api/v1/accounts/{account}/billing/statement, /conversations, /visitors and /ledger', { account }),
     ),
-    ['Definitions'],
-    ['MUV', 'monthly unique visitors: distinct (channel, contact) pairs with at least one inbound message in the month. The n-th visitor first seen in the month is free while n <= the free MUV quota, then costs the MUV price'],
-    ['MCC', "WhatsApp conversations: an outbound message opens one when none of that contact is open; it stays open 24 h, and messages inside it cost nothing. Initiated when opened by a template or broadcast, or when the contact wrote nothing in the 24 h before; else service"],
-    ['Free MCC quota', "each month grants the plan's free conversations; with rollover the unused part carries into the next month. The month's conversations use it in time order, whatever their category; the rest are charged at their category's price"],
-    ['Prices', 'those of the plan in force when the conversation opens or the visitor is first seen; quotas are those of the plan in force at the start of the month'],
-    ['Balance', 'top-ups and adjustments minus charges, up to that time; a charge happens when its conversation opens or its visitor is first seen. It may be negative'],
-    ['Statement sheet', 'charges are shown negative in the balance section (money out) and positive in the charges section'],
-    ...FORMAT_NOTES,
+    ...definitions(w, ['mcc', 'mcc_service', 'mcc_initiated', 'muv', 'free_quota', 'balance']),
+    [w('Prices'), w('those of the plan in force when the conversation opens or the visitor is first seen; quotas are those of the plan in force at the start of the month')],
+    [w('Statement sheet'), w('charges are shown negative in the balance section (money out) and positive in the charges section')],
+    ...formatNotes(w),
   ]);
   await book.commit();
-  return { rows, sheets: [...stmt.sheetNames, ...conv.sheetNames, ...vis.sheetNames, ...ledgerTable.sheetNames, 'About'] };
+  return { rows, sheets: [...stmt.sheetNames, ...conv.sheetNames, ...vis.sheetNames, ...ledgerTable.sheetNames, w('About')] };
 }

@@ -20,11 +20,27 @@ export async function buildReport(report: Report, format: Format, input: ReportI
   return builder(input, out);
 }
 
-/** The file name people see: account, report and the dates it covers (the last day included), e.g. demo-rooms-2026-10-01-to-2026-10-31.xlsx. */
+/**
+ * The file name people see: account, report, the dates it covers (the last day included)
+ * and the filters, so two downloads of different views do not look alike, e.g.
+ * demo-rooms-2026-10-01-to-2026-10-31-whatsapp-agent-ani-business-hours.xlsx. Agent ids
+ * are written with [A-Za-z0-9._-] only (the UTF-8 name of Content-Disposition keeps the
+ * rest); past three agents the name says how many more.
+ */
 export function exportFileName(report: Report, format: Format, input: Pick<ReportInput, 'account' | 'filters' | 'month'>): string {
   const f = input.filters;
   const span = report === 'billing' && input.month ? input.month : `${dateIn(f.tz, f.from)}-to-${dateIn(f.tz, Math.max(f.from, f.to - 1))}`;
-  return `${input.account}-${report}-${span}.${format}`;
+  const parts = [input.account, report, span];
+  if (report !== 'billing') {
+    if (f.channels?.length) parts.push(...f.channels);
+    if (f.agents?.length) {
+      const safe = (a: string) => a.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
+      parts.push('agent', ...f.agents.slice(0, 3).map(safe));
+      if (f.agents.length > 3) parts.push(`and-${f.agents.length - 3}-more`);
+    }
+    if (f.office) parts.push('business-hours');
+  }
+  return `${parts.join('-')}.${format}`;
 }
 
 export const CONTENT_TYPE: Record<Format, string> = {

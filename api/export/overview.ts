@@ -1,13 +1,16 @@
 import type { Writable } from 'node:stream';
 import { CHANNELS } from '../../sql/metrics/types.ts';
 import { emptySummary, summaryBy, summaryRows, summaryWithPrevious, type Summary } from '../../sql/metrics/summary.ts';
-import { aboutHead, FORMAT_NOTES, METRIC_DEFINITIONS, type BuildResult, type ReportInput } from './report.ts';
-import { col, StreamingWorkbook, writeAbout, type Column, type Kind } from './sheet.ts';
+import { aboutHead, definitions, formatNotes, METRIC_KEYS, type BuildResult, type ReportInput } from './report.ts';
+import { words, type Words } from './words.ts';
+import { col, localized, StreamingWorkbook, writeAbout, type Column, type Kind } from './sheet.ts';
 import { dateIn, localTime, fromLocal } from '../../core/time.ts';
 
 /** One KPI line of the Summary sheet: its label, kind and how to read it from a Summary. */
 interface Kpi {
+  /** English, translated when written (words.ts); {n} filled from n */
   label: string;
+  n?: string;
   kind: Kind;
   get: (s: Summary) => number | null;
 }
@@ -29,15 +32,15 @@ const KPIS: Kpi[] = [
   { label: 'CSAT average score (1-5)', kind: 'score', get: (s) => s.csat.avg_score },
   { label: 'CSAT % (scores 4 and 5)', kind: 'percent', get: (s) => s.csat.csat_pct },
   { label: 'CSAT response rate', kind: 'percent', get: (s) => s.csat.response_rate },
-  ...(['1', '2', '3', '4', '5'] as const).map((k) => ({ label: `CSAT score ${k}`, kind: 'int' as Kind, get: (s: Summary) => s.csat.scores[k] })),
+  ...(['1', '2', '3', '4', '5'] as const).map((k) => ({ label: `CSAT score {n}`, n: k, kind: 'int' as Kind, get: (s: Summary) => s.csat.scores[k] })),
 ];
 
 /** (this - previous) / previous as a percentage, null when there is nothing to compare with. */
 const change = (cur: number | null, prev: number | null): number | null => (cur === null || prev === null || prev === 0 ? null : (100 * (cur - prev)) / prev);
 
 /** The metric columns shared by the daily, per-channel and per-agent sheets. */
-function metricColumns<R>(get: (r: R) => Summary): Array<Column<R>> {
-  return [
+function metricColumns<R>(w: Words, get: (r: R) => Summary): Array<Column<R>> {
+  return localized(w, [
     col('Total chats', 'int', (r) => get(r).total_chats),
     col('Inbound', 'int', (r) => get(r).chats_by_origin.inbound),
     col('Broadcast', 'int', (r) => get(r).chats_by_origin.broadcast),
@@ -54,7 +57,7 @@ function metricColumns<R>(get: (r: R) => Summary): Array<Column<R>> {
     col('CSAT avg score', 'score', (r) => get(r).csat.avg_score),
     col('CSAT %', 'percent', (r) => get(r).csat.csat_pct),
     col('CSAT response rate', 'percent', (r) => get(r).csat.response_rate),
-  ];
+  ]);
 }
 
 /** Local midnights of every day that [from, to) touches. */
@@ -84,41 +87,42 @@ export async function buildOverview(input: ReportInput, out: Writable): Promise<
     summaryBy(db, f, 'agent'),
   ]);
   const book = new StreamingWorkbook(out, tz, input.workbook);
-  const span = (from: number, to: number) => `${dateIn(tz, from)} to ${dateIn(tz, to - 1)}`;
+  const w = words(input.lang);
+  const span = (from: number, to: number) => w('{from} to {to}', { from: dateIn(tz, from), to: dateIn(tz, to - 1) });
 
-  const summary = book.table<Kpi>('Summary', [
-    col('Metric', 'text', (k) => k.label, 42),
-    { ...col(`This period (${span(f.from, f.to)})`, 'int', (k: Kpi) => k.get(cmp.current), 26), kindOf: (k: Kpi) => k.kind },
-    { ...col(`Previous period (${span(cmp.previousFrom, cmp.previousTo)})`, 'int', (k: Kpi) => k.get(cmp.previous), 26), kindOf: (k: Kpi) => k.kind },
-    col('Change', 'percent', (k) => change(k.get(cmp.current), k.get(cmp.previous)), 10),
+  const summary = book.table<Kpi>(w('Summary'), [
+    col(w('Metric'), 'text', (k) => w(k.label, k.n ? { n: k.n } : undefined), 42),
+    { ...col(w('This period ({span})', { span: span(f.from, f.to) }), 'int', (k: Kpi) => k.get(cmp.current), 26), kindOf: (k: Kpi) => k.kind },
+    { ...col(w('Previous period ({span})', { span: span(cmp.previousFrom, cmp.previousTo) }), 'int', (k: Kpi) => k.get(cmp.previous), 26), kindOf: (k: Kpi) => k.kind },
+    col(w('Change'), 'percent', (k) => change(k.get(cmp.current), k.get(cmp.previous)), 10),
   ]);
   await summary.addAll(KPIS);
   let rows = summary.finish();
 
   const byDay = new Map(daily.map((r) => [r.bucket, r.value]));
-  const days = book.table<number>('Daily', [col('Date', 'date', (t) => t), ...metricColumns<number>((t) => byDay.get(t) ?? emptySummary())]);
+  const days = book.table<number>(w('Daily'), [col(w('Date'), 'date', (t) => t), ...metricColumns<number>(w, (t) => byDay.get(t) ?? emptySummary())]);
   await days.addAll(daysOf(tz, f.from, f.to));
   rows += days.finish();
 
   // Every channel is listed (a fixed breakdown), those without chats as zeros.
   const byChannel = new Map(channels.map((r) => [r.key, r.value]));
-  const chTable = book.table<string>('By channel', [col('Channel', 'text', (c) => c, 14), ...metricColumns<string>((c) => byChannel.get(c) ?? emptySummary())]);
+  const chTable = book.table<string>(w('By channel'), [col(w('Channel'), 'text', (c) => w.channel(c), 14), ...metricColumns<string>(w, (c) => byChannel.get(c) ?? emptySummary())]);
   await chTable.addAll(CHANNELS);
   rows += chTable.finish();
 
-  const agTable = book.table<{ key: string; value: Summary }>('By agent', [
-    col('Agent', 'text', (a) => a.key || '(none)', 20),
-    ...metricColumns<{ key: string; value: Summary }>((a) => a.value),
+  const agTable = book.table<{ key: string; value: Summary }>(w('By agent'), [
+    col(w('Agent'), 'text', (a) => w.agent(a.key), 20),
+    ...metricColumns<{ key: string; value: Summary }>(w, (a) => a.value),
   ]);
   await agTable.addAll(agents);
   rows += agTable.finish();
 
-  writeAbout(book, [
-    ...aboutHead(input, 'Overview: total chats, response times and CSAT', `the same queries as GET /api/v1/accounts/${input.account}/metrics/summary`),
-    ['Previous period', `${span(cmp.previousFrom, f.from)}: the period of the same length just before; "Change" is (this - previous) / previous`],
-    ...METRIC_DEFINITIONS,
-    ...FORMAT_NOTES,
+  writeAbout(book, w, [
+    ...aboutHead(input, w, w('Overview: total chats, response times and CSAT'), w('the same queries as GET /api/v1/accounts/{account}/metrics/summary', { account: input.account })),
+    [w('Previous period'), w('{span}: the period compared with; "Change" is (this - previous) / previous', { span: span(cmp.previousFrom, cmp.previousTo) })],
+    ...definitions(w, METRIC_KEYS),
+    ...formatNotes(w),
   ]);
   await book.commit();
-  return { rows, sheets: [...summary.sheetNames, ...days.sheetNames, ...chTable.sheetNames, ...agTable.sheetNames, 'About'] };
+  return { rows, sheets: [...summary.sheetNames, ...days.sheetNames, ...chTable.sheetNames, ...agTable.sheetNames, w('About')] };
 }

@@ -59,6 +59,9 @@ export interface Column<R> {
   kindOf?: (row: R) => Kind;
 }
 
+/** Columns with their (English) headers in the file's language (words.ts). */
+export const localized = <R>(w: (english: string) => string, cols: Array<Column<R>>): Array<Column<R>> => cols.map((c) => ({ ...c, header: w(c.header) }));
+
 /** A column definition in one line: col('Room', 'text', (r) => r.room_id, 24). */
 export const col = <R>(header: string, kind: Kind, value: (row: R) => unknown, width?: number): Column<R> => ({ header, kind, value, width });
 

@@ -9,6 +9,7 @@ import { ApiError } from '../errors.ts';
 import { CompareQuery, FilterQuery, parseCompare, parseFilters, type FilterInput } from '../filters.ts';
 import { buildReport, CONTENT_TYPE, CSV_REPORTS, exportFileName, offersFormat, REPORTS, type Format, type Report, type ReportInput } from '../export/index.ts';
 import { runDoc } from '../scheduler/docs.ts';
+import { requestLang, words, type ExportLang } from '../export/words.ts';
 import { runFilePath } from '../scheduler/paths.ts';
 import { getRun, listRuns } from '../../sql/scheduler/runs.ts';
 import { ACCOUNT, errors, fileResponse, ref } from './openapi-schemas.ts';
@@ -26,6 +27,7 @@ const ExportQuery = Type.Object({
   // overview only, as GET .../metrics/summary takes them
   ...CompareQuery,
   month: Type.Optional(Type.String({ pattern: MONTH, description: "billing only: the calendar month YYYY-MM in the account's time zone; default this month" })),
+  lang: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('id')], { description: "the file's language (sheet names, headers, words, definitions); default: Accept-Language's first of id / en, else en. The dashboard sends its own" })),
 });
 
 /** `Content-Disposition` for a download: a plain ASCII name plus its UTF-8 form (RFC 6266). */
@@ -133,12 +135,13 @@ export async function exportsRoutes(app: FastifyInstance): Promise<void> {
     async (req: FastifyRequest, reply: FastifyReply) => {
       const { account, name } = req.params as { account: string; name: string };
       const { report, format } = parseName(name);
-      const q = req.query as FilterInput & { month?: string; compare_from?: string; compare_to?: string };
+      const q = req.query as FilterInput & { month?: string; compare_from?: string; compare_to?: string; lang?: ExportLang };
       const now = app.ctx.clock();
       const filters = await parseFilters(db, account, q, now);
       const compare = parseCompare(filters, q);
       const month = report === 'billing' ? (q.month ?? monthIn(await accountTimezone(db, account), now)) : undefined;
-      const input: ReportInput = { db, account, filters, compare, month, generatedAt: now, origin: `on demand (request ${req.id})` };
+      const lang = requestLang(q.lang, req.headers['accept-language']);
+      const input: ReportInput = { db, account, filters, compare, month, generatedAt: now, origin: `${words(lang)('on demand')} (request ${req.id})`, lang };
 
       const body = new PassThrough();
       const building = buildReport(report, format, input, body);

@@ -7,7 +7,7 @@ import type { ScheduleRow } from '../../sql/scheduler/schedules.ts';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function scheduleDoc(s: ScheduleRow, nextRunAt: number | null): ScheduleDoc {
-  const f = JSON.parse(s.filters || '{}') as { channel?: string[]; agent?: string[]; business_hours?: boolean };
+  const f = JSON.parse(s.filters || '{}') as { channel?: string[]; agent?: string[]; business_hours?: boolean; lang?: 'en' | 'id' };
   return {
     id: s.id,
     account: s.account_id,
@@ -19,6 +19,7 @@ export function scheduleDoc(s: ScheduleRow, nextRunAt: number | null): ScheduleD
     channel: f.channel ?? [],
     agent: f.agent ?? [],
     business_hours: f.business_hours ?? false,
+    lang: f.lang ?? 'en',
     webhook_url: s.webhook_url || null,
     webhook_secret: s.webhook_secret || null,
     enabled: s.enabled,

@@ -6,6 +6,7 @@ import { buildReport, exportFileName } from '../export/index.ts';
 import { periodWindow } from '../export/period.ts';
 import { iso, monthIn } from '../../core/time.ts';
 import { parseFilters, type ScheduleFilters } from '../filters.ts';
+import { words } from '../export/words.ts';
 import { deliver, type WebhookOptions } from './webhook.ts';
 import { newRunId, saveRun, type RunRow, type RunTrigger } from '../../sql/scheduler/runs.ts';
 import { getSchedule, type ScheduleRow } from '../../sql/scheduler/schedules.ts';
@@ -89,7 +90,8 @@ export async function executeRun(
       filters,
       month: s.report === 'billing' ? monthIn(s.tz, win.from) : undefined,
       generatedAt: startedAt,
-      origin: `schedule ${s.id} (cron "${s.cron}" in ${s.tz}, period ${s.period}), run ${run.id}`,
+      origin: words(stored.lang)('schedule {id} (cron "{cron}" in {tz}, period {period}), run {run}', { id: s.id, cron: s.cron, tz: s.tz, period: s.period, run: run.id }),
+      lang: stored.lang ?? 'en',
     };
     file = `${run.id}-${exportFileName(s.report, s.format, input)}`;
     part = path.join(dir, `${file}.part`);

@@ -27,6 +27,7 @@ export const ScheduleDoc = Type.Object({
   channel: Type.Array(Type.String()),
   agent: Type.Array(Type.String()),
   business_hours: Type.Boolean(),
+  lang: Type.Union([Type.Literal('en'), Type.Literal('id')], { description: "the files' language: sheet names, headers, words and definitions" }),
   webhook_url: Nullable(Type.String()),
   webhook_secret: Nullable(Type.String({ description: 'HMAC-SHA256 key of Webhook-Signature (README "Webhooks")' })),
   enabled: Type.Boolean(),

@@ -577,7 +577,7 @@ describe('exports', () => {
     expect(await scheduleRows().count()).toBe(1);
     expect(await scheduleRows().first().innerText()).toContain('Every Monday and Thursday at 07:00 (Asia/Jakarta)');
     const [saved] = await apiSchedules();
-    expect(saved).toMatchObject({ report: 'rooms', format: 'csv', period: 'last_week', cron: '0 7 * * 1,4', tz: 'Asia/Jakarta', channel: ['whatsapp'], agent: ['agent-b', 'agent-a'], enabled: true, webhook_url: null });
+    expect(saved).toMatchObject({ report: 'rooms', format: 'csv', period: 'last_week', cron: '0 7 * * 1,4', tz: 'Asia/Jakarta', channel: ['whatsapp'], agent: ['agent-b', 'agent-a'], enabled: true, webhook_url: null, lang: 'en' });
   });
 
   it('a cron the server refuses is shown with its reason, and nothing is saved', async () => {
@@ -681,6 +681,60 @@ describe('language', () => {
     await page.locator('[data-testid=lang]').first().selectOption('en');
   });
 
+  it('definitions: the ⓘ of a KPI says what it means, in both languages, in the words of the workbook\'s About sheet (issue 14 item 5)', async () => {
+    const { GLOSSARY } = await import('../../core/glossary.ts');
+    await open(`/overview?${OCTOBER}`);
+    await settled();
+    await page.locator('[data-testid=kpis] [data-testid=info-total_chats]').click();
+    expect(await text('[data-testid=definition-total_chats]')).toBe(`${GLOSSARY.en.total_chats.term}: ${GLOSSARY.en.total_chats.definition}`);
+    // The Excel About sheet of the same view has the same definition.
+    const ExcelJS = (await import('exceljs')).default;
+    const aboutLine = async (lang: 'en' | 'id', term: string) => {
+      const r = await page.request.get(`${s.url}/api/v1/accounts/demo/exports/overview.xlsx?from=2026-10-01&to=2026-11-01&lang=${lang}`);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((await r.body()) as unknown as ArrayBuffer);
+      let found = '';
+      wb.worksheets[wb.worksheets.length - 1].eachRow((row) => void (row.getCell(1).value === term && (found = String(row.getCell(2).value))));
+      return found;
+    };
+    expect(await aboutLine('en', GLOSSARY.en.total_chats.term)).toBe(GLOSSARY.en.total_chats.definition);
+    // Agents' columns have theirs; CSAT's response rate explains a rate over 100 %.
+    await open(`/csat?${OCTOBER}`);
+    await settled();
+    await page.locator('[data-testid=info-response_rate]').click();
+    expect(await text('[data-testid=definition-response_rate]')).toContain('pass 100%');
+    await page.locator('[data-testid=lang]').first().selectOption('id');
+    await settled();
+    await page.locator('[data-testid=info-response_rate]').click();
+    await page.locator('[data-testid=info-response_rate]').click();
+    expect(await text('[data-testid=definition-response_rate]')).toBe(`${GLOSSARY.id.response_rate.term}: ${GLOSSARY.id.response_rate.definition}`);
+    expect(await aboutLine('id', GLOSSARY.id.response_rate.term)).toBe(GLOSSARY.id.response_rate.definition);
+    await page.locator('[data-testid=lang]').first().selectOption('en');
+  });
+
+  it('downloads come in the dashboard\'s language, and a schedule gets its own (issue 14 item 10)', async () => {
+    await open(`/exports?${OCTOBER}`);
+    await settled();
+    await page.locator('[data-testid=lang]').first().selectOption('id');
+    await settled();
+    const href = new URL((await page.locator('[data-testid=download-overview]').getAttribute('href'))!, s.url);
+    expect(href.searchParams.get('lang')).toBe('id');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=download-overview]').click()]);
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(await download.path());
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Ringkasan', 'Harian', 'Per kanal', 'Per agen', 'Tentang']);
+    // A schedule made in Indonesian gets Indonesian files unless told otherwise.
+    await page.getByRole('button', { name: 'Jadwal baru' }).click();
+    expect(await page.locator('[data-testid=schedule-form] select[name=lang]').inputValue()).toBe('id');
+    await page.locator('[data-testid=schedule-form] select[name=lang]').selectOption('en');
+    await page.getByRole('button', { name: 'Buat jadwal' }).click();
+    await page.locator('[data-testid=schedule-form]').waitFor({ state: 'detached' });
+    const list = (await (await page.request.get(`${s.url}/api/v1/accounts/demo/schedules`, { headers: { authorization: `Bearer ${s.demoKey}` } })).json()).schedules as Array<{ lang: string; created_at: string }>;
+    expect(list.sort((a, b) => a.created_at.localeCompare(b.created_at)).at(-1)!.lang).toBe('en');
+    await page.locator('[data-testid=lang]').first().selectOption('en');
+  });
+
   it('a browser that prefers Indonesian starts in Indonesian', async () => {
     const id = await launchBrowser({ locale: 'id-ID' });
     const p = await id.context.newPage();
@@ -730,7 +784,7 @@ describe('phone: everything in reach (issue 14 item 9)', () => {
       expect(created.status()).toBe(201);
       await open(`/exports?${OCTOBER}`);
       await settled();
-      const runNow = page.locator('[data-testid=schedules]').getByRole('button', { name: 'Run now' });
+      const runNow = page.locator('[data-testid=schedules] tbody tr', { hasText: 'CSAT answers' }).getByRole('button', { name: 'Run now' });
       expect(await inView(runNow)).toBe(true);
       await runNow.click();
       // The new run (newest first) gets its file by itself; its Download is in view.

@@ -89,7 +89,7 @@ export const getRuns = (account: string, signal?: AbortSignal) =>
 export const runSchedule = (account: string, id: string) => api<RunDoc>(acct(account, `schedules/${encodeURIComponent(id)}/run`), { method: 'POST' });
 
 /** The fields a schedule is made or changed with (POST / PATCH …/schedules, api/routes/schedules.ts). */
-export type ScheduleInput = Pick<ScheduleDoc, 'report' | 'format' | 'cron' | 'tz' | 'period' | 'channel' | 'agent' | 'business_hours' | 'webhook_url' | 'enabled'>;
+export type ScheduleInput = Pick<ScheduleDoc, 'report' | 'format' | 'cron' | 'tz' | 'period' | 'channel' | 'agent' | 'business_hours' | 'webhook_url' | 'enabled' | 'lang'>;
 export const createSchedule = (account: string, body: ScheduleInput) => api<ScheduleDoc>(acct(account, 'schedules'), { method: 'POST', body });
 export const updateSchedule = (account: string, id: string, body: Partial<ScheduleInput>) =>
   api<ScheduleDoc>(acct(account, `schedules/${encodeURIComponent(id)}`), { method: 'PATCH', body });

@@ -1,16 +1,7 @@
 /** Names and colours of fixed keys (channel names are brands: the same in both languages). */
 import type { Channel } from '../../../core/contract.ts';
-
-const CHANNEL_NAMES: Record<Channel, string> = {
-  whatsapp: 'WhatsApp',
-  instagram: 'Instagram',
-  facebook: 'Facebook',
-  twitter: 'Twitter',
-  email: 'Email',
-  webchat: 'Webchat',
-  telegram: 'Telegram',
-  line: 'LINE',
-};
+// The workbooks write channels with the same names (core/glossary.ts).
+import { CHANNEL_NAMES } from '../../../core/glossary.ts';
 
 export const channelLabel = (c: string): string => CHANNEL_NAMES[c as Channel] ?? c;
 

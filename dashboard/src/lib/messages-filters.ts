@@ -13,6 +13,7 @@ export const FILTERS_EN = {
   csat_responses_low: 'Answers scored 1-2, newest first',
   table_scrolls: 'More columns to the right: scroll the table sideways →',
   table_scrolled: '← Columns to the left: scroll back',
+  definition_of: 'What "{term}" means',
   log_scale: 'Log scale',
   log_scale_help: 'A logarithmic axis: a median of minutes stays readable beside a 90th percentile of days',
 } as const;
@@ -31,6 +32,7 @@ export const FILTERS_ID: Record<keyof typeof FILTERS_EN, string> = {
   csat_responses_low: 'Jawaban dengan skor 1-2, terbaru dulu',
   table_scrolls: 'Ada kolom lain di kanan: geser tabel ke samping →',
   table_scrolled: '← Ada kolom di kiri: geser kembali',
+  definition_of: 'Arti "{term}"',
   log_scale: 'Skala log',
   log_scale_help: 'Sumbu logaritmik: median dalam menit tetap terbaca di samping persentil ke-90 dalam hari',
 };

@@ -1,5 +1,6 @@
 /** Types the components share with the pages that use them. */
 import type { Snippet } from 'svelte';
+import type { GlossaryKey } from '../../../core/glossary.ts';
 
 /** A column of DataTable: `value` sorts, `format` (or `cell`) shows. */
 export interface Column<Row> {
@@ -13,6 +14,8 @@ export interface Column<Row> {
   cell?: Snippet<[Row]>;
   /** Long text that wraps instead of being cut with an ellipsis. */
   wrap?: boolean;
+  /** The column's definition in the glossary (an ⓘ in its header). */
+  info?: GlossaryKey;
 }
 
 /** What a click on a chart point tells (ECharts' event, the parts the pages use). */
