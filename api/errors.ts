@@ -40,7 +40,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (fe.validation && fe.validation.length) {
       const v = fe.validation[0];
       const p = v.params as Record<string, unknown>;
-      const field = (p.missingProperty as string) ?? v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      // A missing property is named with its path (sla.business_hours), as any other field is.
+      const at = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const field = p.missingProperty ? (at ? `${at}.` : '') + String(p.missingProperty) : at;
       const where = fe.validationContext === 'body' ? '' : '';
       const message = v.keyword === 'required' ? 'is required' : (v.message ?? 'is invalid');
       return reply.status(400).send({ error: { code: 'invalid_parameter', message: `${where}${field}: ${message}`, field } });

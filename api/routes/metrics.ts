@@ -17,6 +17,7 @@ import {
 import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
 import { roomsRoutes } from './rooms.ts';
 import { csatRoutes } from './csat.ts';
+import { slaRoutes } from './sla.ts';
 import { AccountParams } from './params.ts';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -134,4 +135,5 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
 
   await app.register(roomsRoutes);
   await app.register(csatRoutes);
+  await app.register(slaRoutes);
 }

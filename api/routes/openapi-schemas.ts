@@ -18,7 +18,7 @@ import { AccountInfo, AccountList, SessionInfo } from '../../core/wire/session.t
 import { Settings } from '../../sql/settings.ts';
 import { RunDoc, ScheduleDoc } from '../../core/wire/exports.ts';
 import { AlertsSchema, BalanceSchema, ConversationsSchema, LedgerSchema, StatementSchema, TransactionsSchema, UsageSchema, VisitorsSchema } from '../../core/wire/billing.ts';
-import { AgentsResponse, ChannelsResponse, CsatResponsesResponse, HeatmapResponse, RoomsResponse, SeriesResponse, SummaryResponse } from '../../core/wire/metrics.ts';
+import { AgentsResponse, ChannelsResponse, CsatResponsesResponse, HeatmapResponse, RoomsResponse, SeriesResponse, SlaResponse, SummaryResponse } from '../../core/wire/metrics.ts';
 
 /**
  * The named schemas of /openapi.json (`components.schemas.<name>`). api/app.ts adds each
@@ -147,6 +147,7 @@ const COMPONENTS = {
   Timeseries: SeriesResponse,
   AgentsSummary: AgentsResponse,
   ChannelsSummary: ChannelsResponse,
+  ServiceLevels: SlaResponse,
   Heatmap: HeatmapResponse,
   Rooms: RoomsResponse,
   CsatResponses: CsatResponsesResponse,

@@ -5,6 +5,7 @@ import { FilterQuery, parseFilters, period, type FilterInput } from '../filters.
 import { rfc3339In } from '../../core/time.ts';
 import { BadCursorError, listRooms, ROOM_SORT_VALUES, type RoomSort } from '../../sql/metrics/rooms.ts';
 import { PageQuery, RoomsResponse } from '../../core/wire/metrics.ts';
+import { slaSettings } from './sla.ts';
 import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
 import { AccountParams } from './params.ts';
 
@@ -16,6 +17,7 @@ const RoomsQuery = {
   resolved: Type.Optional(Type.Boolean({ description: 'Only resolved (true) or unresolved (false) rooms' })),
   assigned: Type.Optional(Type.Boolean({ description: "Only rooms with an agent (true) or with none (false, the agents report's agent_id null): the agent that resolved the room, else the last assigned" })),
   room_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Only this room, even if it started before from: a link to one room. It is found when it has an event in the days of [from, to) (a CSAT answer, a message...); the other filters apply' })),
+  sla: Type.Optional(Type.Literal('breached', { description: "Only rooms breaching a service level of settings.sla (first response or resolution over its target, or not done with more than it passed); durations then in office time when settings.sla.business_hours is true" })),
   sort: Type.Optional(
     Type.Enum(ROOM_SORT_VALUES, { description: `${ROOM_SORT_VALUES.join(', ')}; '-' sorts descending; rooms without a value last. Default -started_at.`, default: '-started_at' }),
   ),
@@ -29,6 +31,7 @@ interface RoomsInput extends FilterInput {
   resolved?: boolean;
   assigned?: boolean;
   room_id?: string;
+  sla?: 'breached';
   sort?: RoomSort;
   limit?: number;
   cursor?: string;
@@ -52,9 +55,15 @@ export async function roomsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const q = req.query as RoomsInput;
-      const f = await parseFilters(app.ctx.db, (req.params as { account: string }).account, q, app.ctx.clock());
+      const acct = (req.params as { account: string }).account;
+      const now = app.ctx.clock();
+      // Breaches are judged as GET .../metrics/sla judges them: its targets, its office-time choice.
+      const sla = q.sla ? await slaSettings(app, acct) : null;
+      const f = await parseFilters(app.ctx.db, acct, sla ? { ...q, business_hours: sla.business_hours } : q, now);
       try {
-        const opts = { sort: q.sort, limit: q.limit, cursor: q.cursor, minResponseS: q.min_response_s, maxCsat: q.max_csat, minCsat: q.min_csat, resolved: q.resolved, assigned: q.assigned, roomId: q.room_id };
+        const opts = { sort: q.sort, limit: q.limit, cursor: q.cursor, minResponseS: q.min_response_s, maxCsat: q.max_csat, minCsat: q.min_csat, resolved: q.resolved, assigned: q.assigned, roomId: q.room_id,
+          slaBreached: sla ? { first_response_s: sla.first_response_s, resolution_s: sla.resolution_s, until: Math.min(f.to, now) } : undefined,
+        };
         // A page is a report read like the others: shared and kept per data version (api/read-cache.ts).
         const page = await app.ctx.reads.get(f.account, JSON.stringify(['rooms', f, opts]), () => listRooms(app.ctx.db, f, opts));
         const at = (t: number | null) => (t === null ? null : rfc3339In(f.tz, t));

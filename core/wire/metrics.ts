@@ -111,6 +111,24 @@ export const ChannelsResponse = Type.Object({
   channels: Type.Array(Type.Object({ channel: Type.Union([Type.String(), Type.Null()], { description: 'null: rooms with no room.opened or message yet' }), ...SummaryFields })),
 });
 
+const SlaLevel = Type.Object({
+  target_s: Type.Union([Type.Number(), Type.Null()], { description: 'The target, seconds; null: none set (then every figure but rooms is null)' }),
+  rooms: Type.Integer({ description: 'Rooms whose first assignment is in the window' }),
+  met: Type.Union([Type.Integer(), Type.Null()]),
+  breached: Type.Union([Type.Integer(), Type.Null()], { description: 'Over the target, or not done yet with more than the target passed at min(to, now)' }),
+  pending: Type.Union([Type.Integer(), Type.Null()], { description: 'Not done yet, still within the target' }),
+  met_pct: Type.Union([Type.Number(), Type.Null()], { description: 'met / (met + breached) x 100; null over none' }),
+});
+const SlaFields = { first_response: SlaLevel, resolution: SlaLevel };
+
+export const SlaResponse = Type.Object({
+  period: PeriodSchema,
+  ...SlaFields,
+  business_hours: Type.Boolean({ description: "Counted in office time (settings.sla.business_hours, with office hours set)" }),
+  channels: Type.Array(Type.Object({ channel: Type.Union([Type.String(), Type.Null()]), ...SlaFields }), { description: 'Per channel, all eight; null for rooms without a channel yet' }),
+  agents: Type.Array(Type.Object({ agent_id: Type.Union([Type.String(), Type.Null()], { description: 'null: rooms without an agent' }), ...SlaFields })),
+});
+
 export const HeatmapResponse = Type.Object({
   period: PeriodSchema,
   weekdays: Type.Array(Type.String(), { description: 'Row labels: mon .. sun' }),

@@ -40,6 +40,9 @@ export function fillFragments(sql: string, f: MetricFilters, shape: Shape, extra
         if (f.agents?.length) parts.push(`has({agents:Array(String)}, ${args[0]})`);
         return parts.join(' AND ');
       }
+      // {{elapsed a}}: milliseconds from a to {until} (service levels), calendar or office time
+      case 'elapsed':
+        return office ? `office_ms(assumeNotNull(${args[0]}), {until:DateTime64(3, 'UTC')})` : `dateDiff('millisecond', ${args[0]}, {until:DateTime64(3, 'UTC')})`;
       // {{window}}: rooms started in [lo, hi) (the rooms drill-down replaces it by one room_id)
       case 'window':
         return "start_at >= {lo:DateTime64(3, 'UTC')} AND start_at < {hi:DateTime64(3, 'UTC')}";

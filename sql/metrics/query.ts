@@ -37,6 +37,8 @@ export function metricParams(f: MetricFilters, shape: Shape = {}): Record<string
     lo: chTime(lo),
     split: chTime(f.from),
     hi: chTime(f.to),
+    // service levels' "now": the end of the window unless a query gives min(to, now)
+    until: chTime(f.to),
     tz: f.tz,
     channels: [...(f.channels ?? [])],
     agents: [...(f.agents ?? [])],

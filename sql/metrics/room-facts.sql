@@ -11,6 +11,7 @@
 -- Bound parameters: account, lo, hi; for office_ms atz, oh_dow, oh_from, oh_to. Fixed fragments
 -- filled in by query.ts:
 --   {{ms a b}}  milliseconds from a to b: calendar time, or office time (office_ms)
+--   {{elapsed a}}  milliseconds from a to {until}, the same way
 WITH
     -- office_ms(a, b): milliseconds of [a, b) inside office spans: for each local day from
     -- a's to b's (in the account's time zone {atz}), the overlap of [a, b) with each span
@@ -42,7 +43,10 @@ SELECT
     -- SPEC response time: latest resolve minus first assignment; a room first assigned
     -- after its latest resolve has none
     if(resolved_at IS NULL OR assigned_at IS NULL OR resolved_at < assigned_at, NULL, {{ms assigned_at resolved_at}}) AS response_ms,
-    if(first_response_at IS NULL, NULL, {{ms assigned_at first_response_at}}) AS first_response_ms
+    if(first_response_at IS NULL, NULL, {{ms assigned_at first_response_at}}) AS first_response_ms,
+    -- service levels: time from the first assignment to {until} (min(to, now)), calendar
+    -- or office time; what a room still waiting has already taken
+    if(assigned_at IS NULL OR assigned_at > {until:DateTime64(3, 'UTC')}, NULL, {{elapsed assigned_at}}) AS assigned_elapsed_ms
 FROM room_day_facts FINAL
 WHERE account_id = {account:String}
   -- the window's UTC days (hi is exclusive, so its own day only when it is not midnight)

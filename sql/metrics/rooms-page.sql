@@ -23,6 +23,10 @@ FROM
       AND ({min_csat:UInt8} = 0 OR csat_score >= {min_csat:UInt8})
       AND ({resolved:Int8} < 0 OR toInt8(resolved_at IS NOT NULL) = {resolved:Int8})
       AND ({assigned:Int8} < 0 OR toInt8(agent != '') = {assigned:Int8})
+      -- sla=breached (sla.sql's rule): over a target, or not done with more than it passed at {until}; -1 = no target
+      AND ({sla_breached:UInt8} = 0
+           OR ({fr_ms:Int64} >= 0 AND (first_response_ms > {fr_ms:Int64} OR (first_response_ms IS NULL AND assigned_elapsed_ms > {fr_ms:Int64})))
+           OR ({res_ms:Int64} >= 0 AND (response_ms > {res_ms:Int64} OR (response_ms IS NULL AND assigned_elapsed_ms > {res_ms:Int64}))))
 )
 WHERE {{after}}
 ORDER BY sort_null, sort_key, room_id

@@ -1,6 +1,6 @@
 import type { Db } from '../db.ts';
 import { decodeCursor, encodeCursor, isSafeInt } from './cursor.ts';
-import { runMetricSql } from './query.ts';
+import { chTime, runMetricSql } from './query.ts';
 import { accountRooms, mapRows, SORTED_ROOMS_MAX, streamMetricSql, type StreamRows } from './stream.ts';
 import type { MetricFilters } from './types.ts';
 
@@ -36,6 +36,8 @@ export interface RoomListOptions {
   assigned?: boolean;
   /** Only this room, whenever it started (the window is not applied): a link to one room's row. */
   roomId?: string;
+  /** Only rooms breaching a service level (sla.sql's rule), judged at `until` (unix ms, min(to, now)). */
+  slaBreached?: { first_response_s: number | null; resolution_s: number | null; until: number };
 }
 
 /** One room of the drill-down as the store gives it (api/routes/rooms.ts writes its times as RFC 3339). Times are unix ms, durations seconds (ms kept); null where the room has none. */
@@ -128,6 +130,10 @@ export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {
     min_csat: o.minCsat ?? 0,
     resolved: o.resolved === undefined ? -1 : o.resolved ? 1 : 0,
     assigned: o.assigned === undefined ? -1 : o.assigned ? 1 : 0,
+    sla_breached: o.slaBreached ? 1 : 0,
+    fr_ms: o.slaBreached?.first_response_s == null ? -1 : Math.floor(o.slaBreached.first_response_s * 1000),
+    res_ms: o.slaBreached?.resolution_s == null ? -1 : Math.floor(o.slaBreached.resolution_s * 1000),
+    ...(o.slaBreached ? { until: chTime(o.slaBreached.until) } : {}),
     limit: limit + 1,
   };
   if (o.cursor !== undefined) {
