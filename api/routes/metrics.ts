@@ -18,6 +18,7 @@ import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
 import { roomsRoutes } from './rooms.ts';
 import { csatRoutes } from './csat.ts';
 import { slaRoutes } from './sla.ts';
+import { expiredRoutes } from './expired.ts';
 import { AccountParams } from './params.ts';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -136,4 +137,5 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
   await app.register(roomsRoutes);
   await app.register(csatRoutes);
   await app.register(slaRoutes);
+  await app.register(expiredRoutes);
 }

@@ -18,7 +18,7 @@ import { AccountInfo, AccountList, SessionInfo } from '../../core/wire/session.t
 import { Settings } from '../../sql/settings.ts';
 import { RunDoc, ScheduleDoc } from '../../core/wire/exports.ts';
 import { AlertsSchema, BalanceSchema, ConversationsSchema, LedgerSchema, StatementSchema, TransactionsSchema, UsageSchema, VisitorsSchema } from '../../core/wire/billing.ts';
-import { AgentsResponse, ChannelsResponse, CsatResponsesResponse, HeatmapResponse, RoomsResponse, SeriesResponse, SlaResponse, SummaryResponse } from '../../core/wire/metrics.ts';
+import { AgentsResponse, ChannelsResponse, CsatResponsesResponse, ExpiredResponse, HeatmapResponse, RoomsResponse, SeriesResponse, SlaResponse, SummaryResponse } from '../../core/wire/metrics.ts';
 
 /**
  * The named schemas of /openapi.json (`components.schemas.<name>`). api/app.ts adds each
@@ -148,6 +148,7 @@ const COMPONENTS = {
   AgentsSummary: AgentsResponse,
   ChannelsSummary: ChannelsResponse,
   ServiceLevels: SlaResponse,
+  ExpiredWindows: ExpiredResponse,
   Heatmap: HeatmapResponse,
   Rooms: RoomsResponse,
   CsatResponses: CsatResponsesResponse,

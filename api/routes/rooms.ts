@@ -17,6 +17,7 @@ const RoomsQuery = {
   resolved: Type.Optional(Type.Boolean({ description: 'Only resolved (true) or unresolved (false) rooms' })),
   assigned: Type.Optional(Type.Boolean({ description: "Only rooms with an agent (true) or with none (false, the agents report's agent_id null): the agent that resolved the room, else the last assigned" })),
   room_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Only this room, even if it started before from: a link to one room. It is found when it has an event in the days of [from, to) (a CSAT answer, a message...); the other filters apply' })),
+  expired: Type.Optional(Type.Boolean({ description: "true: only rooms whose customer's 24 h window closed unanswered in the window (GET .../metrics/expired), whenever they started" })),
   sla: Type.Optional(Type.Literal('breached', { description: "Only rooms breaching a service level of settings.sla (first response or resolution over its target, or not done with more than it passed); durations then in office time when settings.sla.business_hours is true" })),
   sort: Type.Optional(
     Type.Enum(ROOM_SORT_VALUES, { description: `${ROOM_SORT_VALUES.join(', ')}; '-' sorts descending; rooms without a value last. Default -started_at.`, default: '-started_at' }),
@@ -32,6 +33,7 @@ interface RoomsInput extends FilterInput {
   assigned?: boolean;
   room_id?: string;
   sla?: 'breached';
+  expired?: boolean;
   sort?: RoomSort;
   limit?: number;
   cursor?: string;
@@ -61,7 +63,7 @@ export async function roomsRoutes(app: FastifyInstance): Promise<void> {
       const sla = q.sla ? await slaSettings(app, acct) : null;
       const f = await parseFilters(app.ctx.db, acct, sla ? { ...q, business_hours: sla.business_hours } : q, now);
       try {
-        const opts = { sort: q.sort, limit: q.limit, cursor: q.cursor, minResponseS: q.min_response_s, maxCsat: q.max_csat, minCsat: q.min_csat, resolved: q.resolved, assigned: q.assigned, roomId: q.room_id,
+        const opts = { sort: q.sort, limit: q.limit, cursor: q.cursor, minResponseS: q.min_response_s, maxCsat: q.max_csat, minCsat: q.min_csat, resolved: q.resolved, assigned: q.assigned, roomId: q.room_id, expired: q.expired || undefined,
           slaBreached: sla ? { first_response_s: sla.first_response_s, resolution_s: sla.resolution_s, until: Math.min(f.to, now) } : undefined,
         };
         // A page is a report read like the others: shared and kept per data version (api/read-cache.ts).

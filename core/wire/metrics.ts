@@ -129,6 +129,18 @@ export const SlaResponse = Type.Object({
   agents: Type.Array(Type.Object({ agent_id: Type.Union([Type.String(), Type.Null()], { description: 'null: rooms without an agent' }), ...SlaFields })),
 });
 
+const ExpiredFields = {
+  expired_unanswered: Type.Integer({ description: 'Rooms with a 24 h window that closed in the period with no agent or bot message in it' }),
+  rooms_with_inbound: Type.Integer({ description: 'Rooms with a window (the last inbound message of a 24 h run) that closed in the period' }),
+  pct: Type.Union([Type.Number(), Type.Null()], { description: 'expired_unanswered / rooms_with_inbound x 100; null over none' }),
+};
+export const ExpiredResponse = Type.Object({
+  period: PeriodSchema,
+  ...ExpiredFields,
+  channels: Type.Array(Type.Object({ channel: Type.Union([Type.String(), Type.Null()]), ...ExpiredFields }), { description: 'Per channel, all eight' }),
+  agents: Type.Array(Type.Object({ agent_id: Type.Union([Type.String(), Type.Null()], { description: 'null: rooms without an agent' }), ...ExpiredFields })),
+});
+
 export const HeatmapResponse = Type.Object({
   period: PeriodSchema,
   weekdays: Type.Array(Type.String(), { description: 'Row labels: mon .. sun' }),

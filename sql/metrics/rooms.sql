@@ -1,4 +1,4 @@
--- Rooms started in [lo, hi) ({{window}}; or one room_id, see rooms-page.sql) with the
+-- Rooms started in [lo, hi) (the window fragment; or one room_id, see rooms-page.sql) with the
 -- channel / agent filters, every column, one row each:
 -- the rooms drill-down and the rooms export (Excel and CSV) read this one query.
 -- * the drill-down, step 2: {{page}} keeps the page's rooms ({ids}, from rooms-page.sql;
