@@ -21,6 +21,7 @@ import { keyRoutes } from './routes/keys.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { campaignsRoutes } from './routes/campaigns.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { exportsRoutes } from './routes/exports.ts';
 import { schedulesRoutes } from './routes/schedules.ts';
@@ -171,6 +172,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         acct.addHook('onRequest', requireAccountAccess);
         await acct.register(settingsRoutes);
         await acct.register(metricsRoutes);
+        await acct.register(campaignsRoutes);
         await acct.register(billingRoutes);
         await acct.register(exportsRoutes);
         await acct.register(schedulesRoutes);

@@ -18,6 +18,7 @@ import { AccountInfo, AccountList, SessionInfo } from '../../core/wire/session.t
 import { Settings } from '../../sql/settings.ts';
 import { RunDoc, ScheduleDoc } from '../../core/wire/exports.ts';
 import { AlertsSchema, BalanceSchema, ConversationsSchema, LedgerSchema, StatementSchema, TransactionsSchema, UsageSchema, VisitorsSchema } from '../../core/wire/billing.ts';
+import { CampaignContactsResponse, CampaignsResponse } from '../../core/wire/campaigns.ts';
 import { AgentsResponse, ChannelsResponse, CsatResponsesResponse, ExpiredResponse, HeatmapResponse, RoomsResponse, SeriesResponse, SlaResponse, SummaryResponse } from '../../core/wire/metrics.ts';
 
 /**
@@ -149,6 +150,8 @@ const COMPONENTS = {
   ChannelsSummary: ChannelsResponse,
   ServiceLevels: SlaResponse,
   ExpiredWindows: ExpiredResponse,
+  Campaigns: CampaignsResponse,
+  CampaignContacts: CampaignContactsResponse,
   Heatmap: HeatmapResponse,
   Rooms: RoomsResponse,
   CsatResponses: CsatResponsesResponse,

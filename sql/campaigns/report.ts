@@ -1,0 +1,165 @@
+import type { Db } from '../db.ts';
+import { loadSql } from '../load.ts';
+import { conversations, visitors, type Conversation, type Visitor } from '../billing/index.ts';
+import { addMonths, monthIn, rfc3339In } from '../../core/time.ts';
+import type { CampaignContactRow, Campaigns } from '../../core/wire/campaigns.ts';
+
+/**
+ * What a broadcast cost (SPEC "Beyond the essentials"): per campaign, its sends, contacts
+ * and replies from the events, and its money from Billing's own lists, so a campaign's
+ * conversations are free or charged exactly as Billing decided: the conversations whose
+ * opening message carries the campaign, and the visitors who first wrote within 24 h of
+ * one of its messages (the latest campaign message before them wins). The conversations
+ * opened without a campaign are counted beside, so the two add up to the month's MCC charges.
+ */
+
+const DAY_MS = 86_400_000;
+/** Items per billing page read (the lists' maximum). */
+const PAGE = 10_000;
+
+const SQL = {
+  messages: loadSql(import.meta.url, 'messages.sql'),
+  replies: loadSql(import.meta.url, 'replies.sql'),
+  ofMessages: loadSql(import.meta.url, 'of-messages.sql'),
+};
+
+interface Send {
+  id: string;
+  campaign_id: string;
+  channel: string;
+  contact_id: string;
+  ms: number;
+}
+
+/** Every item of the billing months that [fromMs, toMs) touches, in [fromMs, toMs). */
+async function billingItems<T>(
+  tz: string,
+  fromMs: number,
+  toMs: number,
+  list: (month: string, offset: number) => Promise<{ items: T[]; next: number | null }>,
+  at: (x: T) => number,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (let m = monthIn(tz, fromMs); m <= monthIn(tz, toMs - 1); m = addMonths(m, 1)) {
+    for (let offset: number | null = 0; offset !== null; ) {
+      const p = await list(m, offset);
+      for (const x of p.items) if (at(x) >= fromMs && at(x) < toMs) out.push(x);
+      offset = p.next;
+    }
+  }
+  return out;
+}
+
+const contactKey = (channel: string, contact: string) => `${channel}\u0000${contact}`;
+
+/** Everything both reports need, for [fromMs, toMs) in `tz`. */
+async function gather(db: Db, account: string, tz: string, fromMs: number, toMs: number, now: number) {
+  // Sends from 24 h before the period: a visitor early in the period may answer one of them.
+  const sends = await db.query<Send>(SQL.messages, { account, lo: fromMs - DAY_MS, hi: toMs });
+  for (const s of sends) s.ms = Number(s.ms);
+  const inPeriod = sends.filter((s) => s.ms >= fromMs);
+  const pairs = [...new Map(inPeriod.map((s) => [contactKey(s.channel, s.contact_id), s])).values()];
+  const replies = pairs.length
+    ? await db.query<{ channel: string; contact_id: string; ms: number }>(SQL.replies, { account, lo: fromMs, hi: toMs + DAY_MS, chs: pairs.map((p) => p.channel), cts: pairs.map((p) => p.contact_id) })
+    : [];
+  const inbound = new Map<string, number[]>();
+  for (const r of replies) {
+    const k = contactKey(r.channel, r.contact_id);
+    (inbound.get(k) ?? inbound.set(k, []).get(k)!).push(Number(r.ms));
+  }
+  const convs = await billingItems<Conversation>(tz, fromMs, toMs, async (m, offset) => {
+    const p = await conversations(db, account, m, { limit: PAGE, offset }, now);
+    return { items: p.conversations, next: p.next_offset };
+  }, (c) => Date.parse(c.opened_at));
+  const visits = await billingItems<Visitor>(tz, fromMs, toMs, async (m, offset) => {
+    const p = await visitors(db, account, m, { limit: PAGE, offset }, now);
+    return { items: p.visitors, next: p.next_offset };
+  }, (v) => Date.parse(v.first_seen_at));
+  const opened = convs.length ? await db.query<{ id: string; campaign_id: string }>(SQL.ofMessages, { account, ids: convs.map((c) => c.message_id) }) : [];
+  const campaignOf = new Map(opened.map((r) => [r.id, r.campaign_id]));
+  // A visitor's campaign: the latest send to that contact in the 24 h before its first message.
+  const sendsTo = new Map<string, Send[]>();
+  for (const s of sends) (sendsTo.get(contactKey(s.channel, s.contact_id)) ?? sendsTo.set(contactKey(s.channel, s.contact_id), []).get(contactKey(s.channel, s.contact_id))!).push(s);
+  const visitorCampaign = (v: Visitor): Send | undefined => {
+    const f = Date.parse(v.first_seen_at);
+    return (sendsTo.get(contactKey(v.channel, v.contact_id)) ?? []).filter((s) => s.ms < f && f <= s.ms + DAY_MS).at(-1);
+  };
+  /** The contact's first inbound message in (t, t + 24 h] after one of `ts`, or null. */
+  const replyAfter = (channel: string, contact: string, ts: number[]): number | null => {
+    const ins = inbound.get(contactKey(channel, contact)) ?? [];
+    const hits = ins.filter((m) => ts.some((t) => m > t && m <= t + DAY_MS));
+    return hits.length ? Math.min(...hits) : null;
+  };
+  return { inPeriod, convs, visits, campaignOf, visitorCampaign, replyAfter };
+}
+
+/** One row per campaign with a send in [fromMs, toMs), by first send, and the conversations opened without one. */
+export async function campaignReport(db: Db, account: string, tz: string, fromMs: number, toMs: number, now: number): Promise<Omit<Campaigns, 'period'>> {
+  const g = await gather(db, account, tz, fromMs, toMs, now);
+  const rows = new Map<string, Campaigns['campaigns'][number] & { _contacts: Map<string, number[]> }>();
+  for (const s of g.inPeriod) {
+    let r = rows.get(s.campaign_id);
+    if (!r) {
+      r = { campaign_id: s.campaign_id, first_sent_at: rfc3339In(tz, s.ms), last_sent_at: '', messages: 0, contacts: 0, replied: 0, reply_rate: null, conversations: { total: 0, free: 0, charged: 0 }, charges: { mcc: 0, muv: 0, total: 0 }, _contacts: new Map() };
+      rows.set(s.campaign_id, r);
+    }
+    r.messages++;
+    r.last_sent_at = rfc3339In(tz, s.ms);
+    const k = contactKey(s.channel, s.contact_id);
+    (r._contacts.get(k) ?? r._contacts.set(k, []).get(k)!).push(s.ms);
+  }
+  for (const r of rows.values()) {
+    r.contacts = r._contacts.size;
+    for (const [k, ts] of r._contacts) {
+      const [ch, ct] = k.split('\u0000');
+      if (g.replyAfter(ch, ct, ts) !== null) r.replied++;
+    }
+    r.reply_rate = r.contacts ? (100 * r.replied) / r.contacts : null;
+  }
+  const without = { conversations: 0, charges_mcc: 0 };
+  for (const c of g.convs) {
+    const r = rows.get(g.campaignOf.get(c.message_id) ?? '');
+    if (!r) {
+      without.conversations++;
+      without.charges_mcc += c.charge;
+      continue;
+    }
+    r.conversations.total++;
+    if (c.free) r.conversations.free++;
+    else r.conversations.charged++;
+    r.charges.mcc += c.charge;
+  }
+  for (const v of g.visits) {
+    const r = rows.get(g.visitorCampaign(v)?.campaign_id ?? '');
+    if (r) r.charges.muv += v.charge;
+  }
+  const campaigns = [...rows.values()].map(({ _contacts, ...r }) => ({ ...r, charges: { ...r.charges, total: r.charges.mcc + r.charges.muv } }));
+  return { campaigns, without_campaign: without };
+}
+
+/** Each contact of one campaign in [fromMs, toMs): its first send, reply, conversation and visitor charge, by first send. */
+export async function campaignContacts(db: Db, account: string, tz: string, campaignId: string, fromMs: number, toMs: number, now: number): Promise<CampaignContactRow[]> {
+  const g = await gather(db, account, tz, fromMs, toMs, now);
+  const mine = g.inPeriod.filter((s) => s.campaign_id === campaignId);
+  const byContact = new Map<string, Send[]>();
+  for (const s of mine) (byContact.get(contactKey(s.channel, s.contact_id)) ?? byContact.set(contactKey(s.channel, s.contact_id), []).get(contactKey(s.channel, s.contact_id))!).push(s);
+  const convOf = new Map<string, Conversation>();
+  for (const c of g.convs) if (g.campaignOf.get(c.message_id) === campaignId) convOf.set(c.message_id, c);
+  const visitorCharge = new Map<string, number>();
+  for (const v of g.visits) if (g.visitorCampaign(v)?.campaign_id === campaignId) visitorCharge.set(contactKey(v.channel, v.contact_id), (visitorCharge.get(contactKey(v.channel, v.contact_id)) ?? 0) + v.charge);
+  return [...byContact.entries()].map(([k, ss]) => {
+    const first = ss[0];
+    const reply = g.replyAfter(first.channel, first.contact_id, ss.map((s) => s.ms));
+    const conv = ss.map((s) => convOf.get(s.id)).find(Boolean);
+    return {
+      channel: first.channel,
+      contact_id: first.contact_id,
+      first_message_id: first.id,
+      first_sent_at: rfc3339In(tz, first.ms),
+      replied: reply !== null,
+      replied_at: reply === null ? null : rfc3339In(tz, reply),
+      conversation: conv ? { message_id: conv.message_id, opened_at: conv.opened_at, category: conv.category, free: conv.free, charge: conv.charge } : null,
+      visitor_charge: visitorCharge.get(k) ?? 0,
+    };
+  });
+}

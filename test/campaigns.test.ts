@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bearer, EXAMPLE_NDJSON, postNdjson, startServer, type TestServer } from './helpers.ts';
+
+/**
+ * Campaigns (SPEC "Beyond the essentials", issue 16 item 1): the worked example's two
+ * campaigns worked out by hand, then random logs: the money adds up with Billing, and
+ * sends, contacts, replies and the visitors' attribution equal a plain second implementation.
+ */
+let s: TestServer;
+beforeAll(async () => {
+  s = await startServer({}, { clock: () => Date.parse('2026-12-02T10:00:00+07:00') });
+  expect((await postNdjson(s.app, s.adminKey, fs.readFileSync(EXAMPLE_NDJSON))).json()).toMatchObject({ accepted: 42 });
+});
+afterAll(async () => s?.close());
+
+const get = async (url: string) => {
+  const r = await s.app.inject({ method: 'GET', url, headers: bearer(s.adminKey) });
+  expect(r.statusCode, r.body).toBe(200);
+  return r.json();
+};
+
+describe('campaigns of the worked example', () => {
+  test('October: promo-oct reached 6282222 once, no reply in 24 h, its conversation free', async () => {
+    const r = await get('/api/v1/accounts/demo/campaigns?from=2026-10-01&to=2026-11-01');
+    expect(r.campaigns).toEqual([
+      {
+        campaign_id: 'promo-oct',
+        first_sent_at: '2026-10-05T10:00:00.000+07:00',
+        last_sent_at: '2026-10-05T10:00:00.000+07:00',
+        messages: 1,
+        contacts: 1,
+        replied: 0, // 6282222 wrote next on 7 October (r4-in1), not within 24 h
+        reply_rate: 0,
+        conversations: { total: 1, free: 1, charged: 0 },
+        charges: { mcc: 0, muv: 0, total: 0 },
+      },
+    ]);
+    // r1-out1, r2-out1 and r4-hsm opened conversations without a campaign; October's were all free.
+    expect(r.without_campaign).toEqual({ conversations: 3, charges_mcc: 0 });
+  });
+
+  test('November: promo-nov reached two contacts, one replied; its money adds up with Billing', async () => {
+    const r = await get('/api/v1/accounts/demo/campaigns?from=2026-11-01&to=2026-12-01');
+    expect(r.campaigns).toHaveLength(1);
+    expect(r.campaigns[0]).toMatchObject({ campaign_id: 'promo-nov', messages: 2, contacts: 2, replied: 1, reply_rate: 50, conversations: { total: 2, free: 1, charged: 1 }, charges: { mcc: 460, muv: 0, total: 460 } });
+    expect(r.without_campaign).toEqual({ conversations: 1, charges_mcc: 0 }); // r6-out1, free
+    const u = await get('/api/v1/accounts/demo/billing/usage?month=2026-11');
+    expect(r.campaigns[0].charges.mcc + r.without_campaign.charges_mcc).toBe(u.charges.mcc_service + u.charges.mcc_initiated);
+    expect(r.campaigns[0].conversations.total + r.without_campaign.conversations).toBe(u.mcc.total);
+    const c = await get('/api/v1/accounts/demo/campaigns/promo-nov/contacts?from=2026-11-01&to=2026-12-01');
+    expect(c.total).toBe(2);
+    expect(c.contacts).toEqual([
+      { channel: 'whatsapp', contact_id: '6282222', first_message_id: 'r8-bc', first_sent_at: '2026-11-03T10:00:00.000+07:00', replied: false, replied_at: null, conversation: { message_id: 'r8-bc', opened_at: '2026-11-03T10:00:00.000+07:00', category: 'initiated', free: true, charge: 0 }, visitor_charge: 0 },
+      { channel: 'whatsapp', contact_id: '6281111', first_message_id: 'r9-bc', first_sent_at: '2026-11-03T10:05:00.000+07:00', replied: true, replied_at: '2026-11-03T11:00:00.000+07:00', conversation: { message_id: 'r9-bc', opened_at: '2026-11-03T10:05:00.000+07:00', category: 'initiated', free: false, charge: 460 }, visitor_charge: 0 },
+    ]);
+    const page = await get('/api/v1/accounts/demo/campaigns/promo-nov/contacts?from=2026-11-01&to=2026-12-01&limit=1');
+    expect(page.contacts.map((x: { contact_id: string }) => x.contact_id)).toEqual(['6282222']);
+    const next = await get(`/api/v1/accounts/demo/campaigns/promo-nov/contacts?from=2026-11-01&to=2026-12-01&limit=1&cursor=${page.next_cursor}`);
+    expect([next.contacts[0].contact_id, next.next_cursor]).toEqual(['6281111', null]);
+  });
+});
+
+describe('campaigns on random logs', () => {
+  test('the money adds up with Billing, and sends, replies and visitors equal a plain second implementation', async () => {
+    let seed = 7;
+    const r = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const HOUR = 3_600_000;
+    const DAY = 24 * HOUR;
+    const ACCT = 'camprand';
+    const T0 = Date.parse('2026-10-01T00:00:00+07:00');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    type Ev = { id: string; t: number; channel: string; contact: string; dir: 'inbound' | 'outbound'; campaign?: string; sender: string };
+    const evs: Ev[] = [];
+    const lines: string[] = [JSON.stringify({ id: 'p', type: 'plan.changed', account_id: ACCT, occurred_at: '2026-09-01T00:00:00+07:00', mcc_free_monthly: 5, muv_free_monthly: 3, price_mcc_service: 300, price_mcc_initiated: 500, price_muv: 700, mcc_rollover: false, timezone: 'Asia/Jakarta' })];
+    let n = 0;
+    for (let c = 0; c < 40; c++) {
+      const channel = r() < 0.7 ? 'whatsapp' : 'telegram';
+      const contact = `62800${c}`;
+      let t = T0 + Math.floor(r() * 20 * 24) * HOUR;
+      for (let k = 0, m = 2 + Math.floor(r() * 6); k < m; k++) {
+        const roll = r();
+        const e: Ev =
+          roll < 0.35
+            ? { id: `m${n++}`, t, channel, contact, dir: 'outbound', campaign: ['spring', 'flash', 'vip'][Math.floor(r() * 3)], sender: 'broadcast' }
+            : roll < 0.7
+              ? { id: `m${n++}`, t, channel, contact, dir: 'inbound', sender: '' }
+              : { id: `m${n++}`, t, channel, contact, dir: 'outbound', sender: 'agent' };
+        evs.push(e);
+        lines.push(JSON.stringify({ id: e.id, type: 'message', account_id: ACCT, occurred_at: iso(t), room_id: `room-${c}`, contact_id: contact, channel, direction: e.dir, ...(e.dir === 'outbound' ? { sender: e.sender, ...(e.sender === 'agent' ? { agent_id: 'g' } : {}), template: e.sender === 'broadcast' } : {}), ...(e.campaign ? { campaign_id: e.campaign } : {}) }));
+        t += Math.floor(r() * 40) * HOUR + (r() < 0.2 ? DAY : 0);
+      }
+    }
+    expect((await postNdjson(s.app, s.adminKey, lines.join('\n'))).json()).toMatchObject({ rejected: 0 });
+    const from = Date.parse('2026-10-01T00:00:00+07:00');
+    const to = Date.parse('2026-12-01T00:00:00+07:00');
+    const rep = await get(`/api/v1/accounts/${ACCT}/campaigns?from=2026-10-01&to=2026-12-01`);
+    // 1. Money adds up with Billing, month by month of the period.
+    let mcc = 0;
+    let total = 0;
+    for (const m of ['2026-10', '2026-11']) {
+      const u = await get(`/api/v1/accounts/${ACCT}/billing/usage?month=${m}`);
+      mcc += u.charges.mcc_service + u.charges.mcc_initiated;
+      total += u.mcc.total;
+    }
+    expect(mcc).toBeGreaterThan(0);
+    expect(rep.campaigns.reduce((a: number, c: { charges: { mcc: number } }) => a + c.charges.mcc, 0) + rep.without_campaign.charges_mcc).toBe(mcc);
+    expect(rep.campaigns.reduce((a: number, c: { conversations: { total: number } }) => a + c.conversations.total, 0) + rep.without_campaign.conversations).toBe(total);
+    // 2. Sends, contacts, replies and visitors, the plain way.
+    const sends = evs.filter((e) => e.campaign && e.t >= from && e.t < to);
+    const key = (e: { channel: string; contact: string }) => `${e.channel}|${e.contact}`;
+    const offset = 7 * HOUR;
+    const month = (t: number) => new Date(t + offset).toISOString().slice(0, 7);
+    // visitors: the first inbound message per (channel, contact, month); the first 3 of a month are free, then 700
+    const firsts = new Map<string, Ev>();
+    for (const e of [...evs].filter((x) => x.dir === 'inbound').sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1))) if (!firsts.has(`${key(e)}|${month(e.t)}`)) firsts.set(`${key(e)}|${month(e.t)}`, e);
+    const byMonth = new Map<string, Ev[]>();
+    for (const [k, e] of firsts) (byMonth.get(k.split('|')[2]) ?? byMonth.set(k.split('|')[2], []).get(k.split('|')[2])!).push(e);
+    const visitorCharge = new Map<string, number>();
+    for (const list of byMonth.values()) list.sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1)).forEach((e, i) => visitorCharge.set(e.id, i < 3 ? 0 : 700));
+    for (const name of ['spring', 'flash', 'vip']) {
+      const mine = sends.filter((e) => e.campaign === name);
+      const got = rep.campaigns.find((c: { campaign_id: string }) => c.campaign_id === name);
+      if (!mine.length) {
+        expect(got).toBeUndefined();
+        continue;
+      }
+      const contacts = new Set(mine.map(key));
+      const replied = [...contacts].filter((k) => evs.some((i) => i.dir === 'inbound' && key(i) === k && mine.some((s2) => key(s2) === k && i.t > s2.t && i.t <= s2.t + DAY))).length;
+      let muv = 0;
+      for (const v of firsts.values()) {
+        if (v.t < from || v.t >= to) continue;
+        const latest = evs.filter((e) => e.campaign && key(e) === key(v) && e.t < v.t && v.t <= e.t + DAY).sort((a, b) => a.t - b.t).at(-1);
+        if (latest?.campaign === name) muv += visitorCharge.get(v.id)!;
+      }
+      expect({ messages: got.messages, contacts: got.contacts, replied: got.replied, muv: got.charges.muv }, name).toEqual({ messages: mine.length, contacts: contacts.size, replied, muv });
+    }
+  }, 120_000);
+});
