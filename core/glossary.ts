@@ -28,6 +28,10 @@ export const GLOSSARY_KEYS = [
   'free_quota',
   'balance',
   'periods',
+  'sla_first_response',
+  'sla_resolution',
+  'expired_window',
+  'campaign',
 ] as const;
 export type GlossaryKey = (typeof GLOSSARY_KEYS)[number];
 
@@ -106,6 +110,25 @@ export const GLOSSARY: Record<GlossaryLang, Record<GlossaryKey, Entry>> = {
       term: 'Periods',
       definition: 'Half-open: from the start up to, not including, the end. Days and months are those of the time zone shown.',
     },
+    sla_first_response: {
+      term: 'First-response target',
+      definition:
+        'Rooms first assigned in the period: met when the first agent message came within the target after the assignment; breached when later, or when none came yet and the target has passed; else pending. Met % = met / (met + breached).',
+    },
+    sla_resolution: {
+      term: 'Resolution target',
+      definition: 'Rooms first assigned in the period: met when resolved (latest resolve) within the target after the assignment; breached when later, or unresolved past the target; else pending.',
+    },
+    expired_window: {
+      term: 'Expired window',
+      definition:
+        "A customer's 24-hour window closes unanswered when 24 hours pass after their last message with no agent or bot reply. On WhatsApp, reaching them again needs a template: an initiated conversation, at its price.",
+    },
+    campaign: {
+      term: 'Campaign',
+      definition:
+        "Outbound messages with the same campaign_id. Replied: contacts who wrote within 24 hours after a campaign message. Its money: the conversations its messages opened (free or charged as billed) and the visitors who first wrote in the month within 24 hours after one.",
+    },
   },
   id: {
     total_chats: {
@@ -178,6 +201,25 @@ export const GLOSSARY: Record<GlossaryLang, Record<GlossaryKey, Entry>> = {
     periods: {
       term: 'Periode',
       definition: 'Setengah terbuka: dari awal sampai, tidak termasuk, akhir. Hari dan bulan mengikuti zona waktu yang ditampilkan.',
+    },
+    sla_first_response: {
+      term: 'Target respons pertama',
+      definition:
+        'Ruang yang pertama kali ditugaskan dalam periode: tercapai bila pesan agen pertama datang dalam target sesudah penugasan; terlewati bila lebih lambat, atau belum ada dan target sudah lewat; selain itu tertunda. % tercapai = tercapai / (tercapai + terlewati).',
+    },
+    sla_resolution: {
+      term: 'Target penyelesaian',
+      definition: 'Ruang yang pertama kali ditugaskan dalam periode: tercapai bila diselesaikan (penyelesaian terakhir) dalam target sesudah penugasan; terlewati bila lebih lambat, atau belum selesai melewati target; selain itu tertunda.',
+    },
+    expired_window: {
+      term: 'Jendela kedaluwarsa',
+      definition:
+        'Jendela 24 jam pelanggan tertutup tanpa jawaban bila 24 jam berlalu sesudah pesan terakhirnya tanpa balasan agen atau bot. Di WhatsApp, menghubunginya lagi perlu template: percakapan dimulai bisnis, dengan harganya.',
+    },
+    campaign: {
+      term: 'Kampanye',
+      definition:
+        'Pesan keluar dengan campaign_id yang sama. Membalas: kontak yang menulis dalam 24 jam sesudah pesan kampanye. Biayanya: percakapan yang dibuka pesannya (gratis atau berbayar sesuai tagihan) dan pengunjung yang pertama menulis dalam bulan itu dalam 24 jam sesudahnya.',
     },
   },
 };

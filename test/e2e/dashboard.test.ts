@@ -132,6 +132,8 @@ describe('every page', () => {
     ['csat', 2],
     ['rooms', 0],
     ['exports', 0],
+    ['service', 0],
+    ['campaigns', 0],
   ];
   for (const [name, charts] of pages) {
     it(`${name} renders ${charts ? 'its charts' : 'its tables'} with no console errors`, async () => {
@@ -395,6 +397,59 @@ describe('rooms and CSAT (issue 14 item 8)', () => {
   });
 });
 
+describe('service levels, expired windows and campaigns (issue 16 item 4)', () => {
+  const apiGet = async (path: string) => (await page.request.get(`${s.url}/api/v1/accounts/demo/${path}`, { headers: { authorization: `Bearer ${s.demoKey}` } })).json();
+
+  it('targets are set on the page; met, breached and pending are the API\'s, and link to the breaching rooms', async () => {
+    await open(`/service?${OCTOBER}`);
+    await settled();
+    expect(await text('[data-testid=sla-first-response]')).toContain('No target set.');
+    await page.getByRole('button', { name: 'Set targets' }).click();
+    await page.getByLabel('First response within (minutes)').fill('10');
+    await page.getByLabel('Resolved within (minutes)').fill('60');
+    await page.getByRole('button', { name: 'Save targets' }).click();
+    await page.locator('[data-testid=sla-form]').waitFor({ state: 'detached' });
+    await settled();
+    const api = await apiGet('metrics/sla?from=2026-10-01&to=2026-11-01');
+    expect(api.first_response.target_s).toBe(600);
+    const box = plain(await text('[data-testid=sla-first-response]'));
+    expect(box).toContain('Target: 10 m');
+    expect(box.replace(/\s+/g, ' ')).toContain(`Met ${api.first_response.met} Breached ${api.first_response.breached} Pending ${api.first_response.pending}`);
+    await page.locator('[data-testid=sla-breaching]').click();
+    await settled();
+    expect(new URL(page.url()).searchParams.get('sla')).toBe('breached');
+    const shown = (await page.locator('[data-testid=table-rooms] tbody tr td:first-child').allInnerTexts()).sort();
+    const want = ((await apiGet('rooms?from=2026-10-01&to=2026-11-01&sla=breached&limit=500')).rooms as Array<{ room_id: string }>).map((r) => r.room_id).sort();
+    expect(shown).toEqual(want);
+    expect(want.length).toBeGreaterThan(0);
+  });
+
+  it('expired windows say how many of the closed ones got no answer', async () => {
+    await open(`/service?${OCTOBER}`);
+    await settled();
+    const api = await apiGet('metrics/expired?from=2026-10-01&to=2026-11-01');
+    expect(plain(await text('[data-testid=expired-summary]'))).toContain(`${api.expired_unanswered} of ${api.rooms_with_inbound} rooms`);
+    await page.locator('[data-testid=expired-rooms]').click();
+    await settled();
+    expect(new URL(page.url()).searchParams.get('expired')).toBe('true');
+    expect(await text('[data-testid=rooms-count]')).toBe(`Rooms: ${api.expired_unanswered} (${api.expired_unanswered} shown)`);
+  });
+
+  it('campaigns: promo-nov reached two contacts and cost IDR 460; its contacts open below', async () => {
+    await open('/campaigns?account=demo&from=2026-11-01&to=2026-11-30');
+    await settled();
+    const row = page.locator('[data-testid=campaigns] tbody tr', { hasText: 'promo-nov' });
+    const cells = (await row.locator('td').allInnerTexts()).map(plain);
+    expect(cells.slice(2, 10)).toEqual(['2', '2', '1', '50.0%', '1 / 1', 'IDR 460', 'IDR 0', 'IDR 460']);
+    await row.getByRole('button', { name: 'Contacts' }).click();
+    await settled();
+    expect(new URL(page.url()).searchParams.get('campaign')).toBe('promo-nov');
+    const contacts = await page.locator('[data-testid=campaign-contacts] tbody tr').allInnerTexts();
+    expect(contacts.map((r) => r.split('\t')[0].trim()).sort()).toEqual(['6281111', '6282222']);
+    expect(plain(await text('[data-testid=without-campaign]'))).toContain('Conversations opened without a campaign: 1, charged IDR 0.');
+  });
+});
+
 describe('landing and comparisons (issue 14 item 3)', () => {
   /** The summary request of opening `path`, and the KPI panel's title. */
   async function summaryOf(path: string): Promise<{ url: URL; title: string }> {
@@ -451,7 +506,7 @@ describe('every API call once (issue 14 item 7)', () => {
   }
   const twice = (urls: string[]) => urls.filter((u, i) => urls.indexOf(u) !== i);
 
-  for (const name of ['overview', 'agents', 'csat', 'rooms', 'exports', 'billing']) {
+  for (const name of ['overview', 'agents', 'csat', 'service', 'campaigns', 'rooms', 'exports', 'billing']) {
     it(`opening ${name} fetches each URL once, none aborted`, async () => {
       const { urls, failed } = await requestsOf(async () => {
         await open(`/${name}?${OCTOBER}`);
@@ -748,7 +803,7 @@ describe('phone', () => {
   it('390 px wide: no horizontal scroll on any page', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     try {
-      for (const name of ['overview', 'agents', 'csat', 'billing', 'exports', 'rooms']) {
+      for (const name of ['overview', 'agents', 'csat', 'service', 'campaigns', 'billing', 'exports', 'rooms']) {
         await open(`/${name}?${OCTOBER}`);
         await settled();
         const w = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));

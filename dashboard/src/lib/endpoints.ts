@@ -78,6 +78,22 @@ import type { Settings } from '../../../sql/settings.ts';
 export const getSettings = (account: string, signal?: AbortSignal) => api<Settings>(acct(account, 'settings'), { signal });
 export const putThreshold = (account: string, rupiah: number | null) => api<Settings>(acct(account, 'settings'), { method: 'PUT', body: { low_balance_threshold: rupiah } });
 
+// Service levels, expired windows and campaigns (SPEC "Beyond the essentials").
+import type { ExpiredResponse, SlaResponse } from '../../../core/wire/metrics.ts';
+import type { CampaignContacts, Campaigns } from '../../../core/wire/campaigns.ts';
+export type Sla = Static<typeof SlaResponse>;
+export type SlaLevel = Sla['first_response'];
+export type ExpiredReport = Static<typeof ExpiredResponse>;
+export type { Campaigns, CampaignContacts };
+export type CampaignRow = Campaigns['campaigns'][number];
+export type CampaignContact = CampaignContacts['contacts'][number];
+export const getSla = (account: string, q: Q, signal?: AbortSignal) => api<Sla>(acct(account, 'metrics/sla', q), { signal });
+export const getExpired = (account: string, q: Q, signal?: AbortSignal) => api<ExpiredReport>(acct(account, 'metrics/expired', q), { signal });
+export const getCampaigns = (account: string, q: Q, signal?: AbortSignal) => api<Campaigns>(acct(account, 'campaigns', q), { signal });
+export const getCampaignContacts = (account: string, id: string, q: Q, signal?: AbortSignal) => api<CampaignContacts>(acct(account, `campaigns/${encodeURIComponent(id)}/contacts`, q), { signal });
+export const putSla = (account: string, sla: { first_response_s: number | null; resolution_s: number | null; business_hours: boolean } | null) =>
+  api<Settings>(acct(account, 'settings'), { method: 'PUT', body: { sla } });
+
 // Exports: the report names and the schedule and run documents of the exports work.
 export type { Report, RunDoc, ScheduleDoc } from '../../../core/wire/exports.ts';
 import type { RunDoc, ScheduleDoc } from '../../../core/wire/exports.ts';

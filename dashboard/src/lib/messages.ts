@@ -6,11 +6,13 @@
 import { SCHEDULES_EN, SCHEDULES_ID } from './messages-schedules.ts';
 import { BILLING_EN, BILLING_ID } from './messages-billing.ts';
 import { FILTERS_EN, FILTERS_ID } from './messages-filters.ts';
+import { INSIGHTS_EN, INSIGHTS_ID } from './messages-insights.ts';
 
 export const en = {
   ...SCHEDULES_EN,
   ...BILLING_EN,
   ...FILTERS_EN,
+  ...INSIGHTS_EN,
   app_title: 'Chat analytics',
   skip_to_content: 'Skip to content',
   // sign-in
@@ -208,6 +210,7 @@ export const id: Record<MessageKey, string> = {
   ...SCHEDULES_ID,
   ...BILLING_ID,
   ...FILTERS_ID,
+  ...INSIGHTS_ID,
   app_title: 'Analitik obrolan',
   skip_to_content: 'Langsung ke konten',
   signin_title: 'Masuk',

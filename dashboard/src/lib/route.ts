@@ -1,11 +1,11 @@
 /** Which page and account the URL shows: `/<page>?account=<id>&<filters>&<page's own>`. Pure. */
 import { parseFilters, writeFilters, type Filters } from './filters.ts';
 
-export const PAGES = ['overview', 'agents', 'csat', 'billing', 'exports', 'rooms'] as const;
+export const PAGES = ['overview', 'agents', 'csat', 'service', 'campaigns', 'billing', 'exports', 'rooms'] as const;
 export type Page = (typeof PAGES)[number];
 
 /** Pages whose numbers follow the filter bar (billing is per month and per instant). */
-export const FILTERED_PAGES: ReadonlySet<Page> = new Set(['overview', 'agents', 'csat', 'exports', 'rooms']);
+export const FILTERED_PAGES: ReadonlySet<Page> = new Set(['overview', 'agents', 'csat', 'service', 'campaigns', 'exports', 'rooms']);
 
 export interface Route {
   page: Page;
