@@ -85,6 +85,12 @@ describe('exports in Indonesian', () => {
     expect([r9.getCell(6).value, r9.getCell(7).value, r9.getCell(9).value]).toEqual(['dimulai bisnis', 'dimulai bisnis: dibuka oleh pesan template atau siaran', 'berbayar']);
     const csv = await get(`${BASE}/exports/rooms.csv?${OCT}&lang=id`);
     expect(csv.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('Ruang,Mulai pada,Kanal,Kontak,Asal,Agen,Pertama ditugaskan pada,Waktu respons pertama (s),Selesai pada,Waktu respons (s),Skor CSAT,Komentar CSAT');
+    // Service levels and campaigns (issue 16 item 4) in Indonesian too.
+    const service = await workbook('service.xlsx', `${OCT}&lang=id`);
+    expect(service.worksheets.map((w) => w.name)).toEqual(['Tingkat layanan', 'Jendela kedaluwarsa', 'Tentang']);
+    const camps = await workbook('campaigns.xlsx', 'from=2026-11-01&to=2026-12-01&lang=id');
+    expect(camps.worksheets.map((w) => w.name)).toEqual(['Kampanye', 'Tentang']);
+    expect((await get(`${BASE}/exports/campaigns.csv?from=2026-11-01&to=2026-12-01&lang=id`)).body.replace(/^\uFEFF/, '').split('\r\n')[0].split(',')[0]).toBe('Kampanye');
     expect(missingWords()).toEqual([]);
   });
 

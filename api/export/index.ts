@@ -3,13 +3,15 @@ import { buildBilling } from './billing.ts';
 import { buildCsat, csatCsv } from './csat.ts';
 import { buildOverview } from './overview.ts';
 import { buildRooms, roomsCsv } from './rooms.ts';
+import { buildService } from './service.ts';
+import { buildCampaigns, campaignsCsv } from './campaigns.ts';
 import { CSV_REPORTS, type BuildResult, type Builder, type Format, type Report, type ReportInput } from './report.ts';
 import { dateIn } from '../../core/time.ts';
 
 export { REPORTS, CSV_REPORTS, type Report, type Format, type ReportInput, type BuildResult } from './report.ts';
 
-const XLSX: Record<Report, Builder> = { overview: buildOverview, csat: buildCsat, rooms: buildRooms, billing: buildBilling };
-const CSV: Partial<Record<Report, Builder>> = { csat: csatCsv, rooms: roomsCsv };
+const XLSX: Record<Report, Builder> = { overview: buildOverview, csat: buildCsat, rooms: buildRooms, billing: buildBilling, service: buildService, campaigns: buildCampaigns };
+const CSV: Partial<Record<Report, Builder>> = { csat: csatCsv, rooms: roomsCsv, campaigns: campaignsCsv };
 
 export const offersFormat = (report: Report, format: Format): boolean => format === 'xlsx' || CSV_REPORTS.includes(report);
 

@@ -2,10 +2,10 @@ import { Type, type Static } from 'typebox';
 
 /** The names of exports: reports, formats and schedule periods (the API, the store and the scheduler use these). */
 
-export const REPORTS = ['overview', 'csat', 'rooms', 'billing'] as const;
+export const REPORTS = ['overview', 'csat', 'rooms', 'billing', 'service', 'campaigns'] as const;
 export type Report = (typeof REPORTS)[number];
 /** Reports that also come out as CSV (one flat table each). */
-export const CSV_REPORTS: readonly Report[] = ['csat', 'rooms'];
+export const CSV_REPORTS: readonly Report[] = ['csat', 'rooms', 'campaigns'];
 export type Format = 'xlsx' | 'csv';
 
 /** The periods a schedule can export, each relative to the moment the run is for. */

@@ -45,6 +45,10 @@ export const INSIGHTS_EN = {
   show_contacts: 'Contacts',
   yes: 'yes',
   no: 'no',
+  report_service: 'Service levels',
+  report_service_about: 'First response and resolution against your targets, per channel and agent, and the windows that expired unanswered.',
+  report_campaigns: 'Campaigns',
+  report_campaigns_about: 'Each campaign: messages, contacts, replies, the conversations it opened and what it cost.',
 } as const;
 
 export const INSIGHTS_ID: Record<keyof typeof INSIGHTS_EN, string> = {
@@ -93,4 +97,8 @@ export const INSIGHTS_ID: Record<keyof typeof INSIGHTS_EN, string> = {
   show_contacts: 'Kontak',
   yes: 'ya',
   no: 'tidak',
+  report_service: 'Tingkat layanan',
+  report_service_about: 'Respons pertama dan penyelesaian terhadap target Anda, per kanal dan agen, serta jendela yang kedaluwarsa tanpa jawaban.',
+  report_campaigns: 'Kampanye',
+  report_campaigns_about: 'Setiap kampanye: pesan, kontak, balasan, percakapan yang dibukanya, dan biayanya.',
 };
