@@ -61,6 +61,13 @@ describe('campaigns of the worked example', () => {
   });
 });
 
+describe('expired windows in Billing, on the worked example', () => {
+  test("November's two broadcasts went to customers who had been answered: none counts", async () => {
+    // 6282222 last wrote on 7 October and was answered 10 min later (r4-out1); 6281111 on 1 October, answered (r1-out1).
+    expect(await get('/api/v1/accounts/demo/billing/expired-reach?month=2026-11')).toEqual({ month: '2026-11', initiated: 2, conversations: 0, charges: 0, message_ids: [] });
+  });
+});
+
 describe('campaigns on random logs', () => {
   test('the money adds up with Billing, and sends, replies and visitors equal a plain second implementation', async () => {
     let seed = 7;

@@ -57,6 +57,15 @@ describe('expired windows', () => {
   });
 });
 
+describe('in Billing: initiated conversations to customers whose window had expired unanswered', () => {
+  test('e2 was answered 1 ms after its window closed: that answer opened an initiated conversation, charged 460', async () => {
+    // The plan of expired-example has no free conversations; e1's answer at exactly 24 h is a service one.
+    expect(await get('/billing/expired-reach?month=2026-10')).toEqual({ month: '2026-10', initiated: 1, conversations: 1, charges: 460, message_ids: ['e2-out'] });
+    const conv = (await get('/billing/conversations?month=2026-10')).conversations.map((c: { message_id: string; category: string; charge: number }) => [c.message_id, c.category, c.charge]);
+    expect(conv).toEqual([['e1-out', 'service', 275], ['e2-out', 'initiated', 460]]);
+  });
+});
+
 describe('expired windows on random logs, against a plain second implementation', () => {
   test('rooms with a close and rooms expired, in all and per channel, for three periods', async () => {
     let seed = 26;

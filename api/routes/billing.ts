@@ -5,6 +5,7 @@ import { parseInstant, parseTimestamp } from '../filters.ts';
 import { accountTimezone } from '../../sql/account.ts';
 import { balance, conversations, ledger, statement, transactions, usage, visitors } from '../../sql/billing/index.ts';
 import { ledgerBuckets, MAX_LEDGER_BUCKETS, type Interval } from '../../sql/billing/ledger.ts';
+import { expiredReach } from '../../sql/billing/expired-reach.ts';
 import { monthDiff } from '../../core/time.ts';
 import {
   AlertsSchema,
@@ -14,6 +15,7 @@ import {
   Month,
   StatementSchema,
   TransactionsSchema,
+  ExpiredReachSchema,
   UsageSchema,
   VisitorsSchema,
 } from '../../core/wire/billing.ts';
@@ -195,6 +197,23 @@ export async function billingRoutes(app: FastifyInstance): Promise<void> {
       const to = parseInstant('to', q.to, tz);
       if (from >= to) throw badRequest('from', 'must be before to');
       return cached(acct, ['transactions', from, to, q.limit, q.offset], () => transactions(db, acct, tz, from, to, { limit: q.limit, offset: q.offset }));
+    },
+  );
+
+  app.get(
+    '/billing/expired-reach',
+    {
+      schema: schema(
+        'Initiated conversations that went to customers whose window had expired unanswered',
+        "The month's initiated WhatsApp conversations whose contact wrote before, 24 h or more earlier, with no agent or bot reply within 24 h of that message (SPEC \"Expired windows\"): what unanswered customers cost to reach again. Free or charged as the conversations list says.",
+        { month: Type.Optional(Month("'YYYY-MM'; default: this month")) },
+        ExpiredReachSchema,
+      ),
+    },
+    async (req) => {
+      const month = (req.query as { month?: string }).month;
+      const now = app.ctx.clock();
+      return cached(account(req), ['expired-reach', month ?? thisMonth(now)], () => expiredReach(db, account(req), month, now));
     },
   );
 

@@ -17,7 +17,7 @@ import {
 import { AccountInfo, AccountList, SessionInfo } from '../../core/wire/session.ts';
 import { Settings } from '../../sql/settings.ts';
 import { RunDoc, ScheduleDoc } from '../../core/wire/exports.ts';
-import { AlertsSchema, BalanceSchema, ConversationsSchema, LedgerSchema, StatementSchema, TransactionsSchema, UsageSchema, VisitorsSchema } from '../../core/wire/billing.ts';
+import { AlertsSchema, BalanceSchema, ConversationsSchema, LedgerSchema, StatementSchema, TransactionsSchema, UsageSchema, VisitorsSchema, ExpiredReachSchema } from '../../core/wire/billing.ts';
 import { CampaignContactsResponse, CampaignsResponse } from '../../core/wire/campaigns.ts';
 import { AgentsResponse, ChannelsResponse, CsatResponsesResponse, ExpiredResponse, HeatmapResponse, RoomsResponse, SeriesResponse, SlaResponse, SummaryResponse } from '../../core/wire/metrics.ts';
 
@@ -162,6 +162,7 @@ const COMPONENTS = {
   Conversations: ConversationsSchema,
   Visitors: VisitorsSchema,
   Transactions: TransactionsSchema,
+  ExpiredReach: ExpiredReachSchema,
   Alerts: AlertsSchema,
   Schedule: ScheduleDoc,
   ScheduleList: Type.Object({ schedules: Type.Array(Type.Ref('Schedule')) }),

@@ -177,6 +177,14 @@ export const TransactionsSchema = Type.Object({
   ),
 });
 
+export const ExpiredReachSchema = Type.Object({
+  month: Type.String(),
+  initiated: Int('Initiated conversations of the month'),
+  conversations: Int("Those whose contact's previous window (after its latest inbound message before the opening) had expired unanswered: reaching it again took a template"),
+  charges: Rp('Their charges'),
+  message_ids: Type.Array(Type.String(), { description: 'Their opening messages, oldest first' }),
+});
+
 export const AlertSchema = Type.Object({
   id: Type.String(),
   created_at: Type.String({ description: 'When the crossing was detected' }),
@@ -211,4 +219,5 @@ export type ConversationPage = Static<typeof ConversationsSchema>;
 export type Conversation = ConversationPage['conversations'][number];
 export type VisitorPage = Static<typeof VisitorsSchema>;
 export type Transactions = Static<typeof TransactionsSchema>;
+export type ExpiredReachDoc = Static<typeof ExpiredReachSchema>;
 export type Visitor = VisitorPage['visitors'][number];

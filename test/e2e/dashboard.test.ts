@@ -206,6 +206,8 @@ describe('billing: where the money goes (issue 14 item 2)', () => {
     expect(await conv.count()).toBe(1);
     expect(plain(await conv.first().innerText())).toContain('Initiated: opened by a template or broadcast message.');
     expect(await text('.monthbar')).toContain('Billing goes by calendar month in Asia/Jakarta');
+    // Expired windows in Billing (issue 16 item 3): November's two initiated conversations reached answered customers.
+    expect(plain(await text('[data-testid=expired-reach]'))).toContain('0 of 2 initiated conversations (IDR 0) went to customers whose previous 24-hour window had expired unanswered.');
     await page.locator('[data-testid=lang]').first().selectOption('id');
     await settled();
     expect(plain(await conv.first().innerText())).toContain('Dimulai bisnis: dibuka oleh pesan template atau siaran.');

@@ -66,6 +66,9 @@ export const getLedger = (account: string, from: string, to: string, interval: '
 export const getConversations = (account: string, month: string, offset: number, limit: number, signal?: AbortSignal) =>
   api<ConversationPage>(acct(account, 'billing/conversations', new URLSearchParams({ month, offset: String(offset), limit: String(limit) })), { signal });
 
+export type { ExpiredReachDoc } from '../../../core/wire/billing.ts';
+import type { ExpiredReachDoc } from '../../../core/wire/billing.ts';
+export const getExpiredReach = (account: string, month: string, signal?: AbortSignal) => api<ExpiredReachDoc>(acct(account, 'billing/expired-reach', new URLSearchParams({ month })), { signal });
 export const getVisitors = (account: string, month: string, offset: number, limit: number, signal?: AbortSignal) =>
   api<VisitorPage>(acct(account, 'billing/visitors', new URLSearchParams({ month, offset: String(offset), limit: String(limit) })), { signal });
 /** Top-ups and adjustments of [from, to): dates in the account's zone, `to` excluded. */
