@@ -55,6 +55,10 @@ const GOALS_P50_MS: Record<string, number> = {
   'rooms (first page)': 30,
   'billing usage': 30,
   'billing balance': 30,
+  // issue 16: each new endpoint at most 30 ms for one account-month
+  'service levels': 30,
+  'expired windows': 30,
+  campaigns: 30,
 };
 
 /** The two history accounts of the cost-by-window goal: same daily volume, 12 and 3 months. */
@@ -123,6 +127,10 @@ try {
     ['summary, channel + agent filter', `${base}/metrics/summary?${w}&channel=whatsapp&agent=agent-rina`, false],
     ['billing usage', `${base}/billing/usage?month=${values.month}`, true],
     ['billing balance', `${base}/billing/balance?at=${encodeURIComponent(`${to}T00:00:00+07:00`)}`, true],
+    ['service levels', `${base}/metrics/sla?${w}`, true],
+    ['expired windows', `${base}/metrics/expired?${w}`, true],
+    ['campaigns', `${base}/campaigns?${w}`, true],
+    ['billing expired-reach', `${base}/billing/expired-reach?month=${values.month}`, false],
   ];
   for (const [, url] of endpoints) for (let i = 0; i < 3; i++) await get(url); // warm-up
 

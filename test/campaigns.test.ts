@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, EXAMPLE_NDJSON, postNdjson, startServer, type TestServer } from './helpers.ts';
+import { bearer, seeded, EXAMPLE_NDJSON, postNdjson, startServer, type TestServer } from './helpers.ts';
 
 /**
  * Campaigns (SPEC "Beyond the essentials", issue 16 item 1): the worked example's two
@@ -70,13 +70,7 @@ describe('expired windows in Billing, on the worked example', () => {
 
 describe('campaigns on random logs', () => {
   test('the money adds up with Billing, and sends, replies and visitors equal a plain second implementation', async () => {
-    let seed = 7;
-    const r = () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const r = seeded(7);
     const HOUR = 3_600_000;
     const DAY = 24 * HOUR;
     const ACCT = 'camprand';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, FIXTURES, postNdjson, startServer, type TestServer } from './helpers.ts';
+import { bearer, seeded, FIXTURES, postNdjson, startServer, type TestServer } from './helpers.ts';
 
 /**
  * Expired windows (SPEC "Beyond the essentials", issue 16 item 3) on expired-example.ndjson,
@@ -68,13 +68,7 @@ describe('in Billing: initiated conversations to customers whose window had expi
 
 describe('expired windows on random logs, against a plain second implementation', () => {
   test('rooms with a close and rooms expired, in all and per channel, for three periods', async () => {
-    let seed = 26;
-    const r = () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const r = seeded(26);
     const HOUR = 3_600_000;
     const DAY = 24 * HOUR;
     const T0 = Date.parse('2026-10-01T00:00:00+07:00');

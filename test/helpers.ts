@@ -82,6 +82,16 @@ export function shuffle<T>(xs: readonly T[], seed: number): T[] {
   return out;
 }
 
+/** Numbers in [0, 1) from a seed (mulberry32): the same log every run, on any machine. */
+export function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 /** POSTs NDJSON text to /api/v1/events through the real HTTP layer. */

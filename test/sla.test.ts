@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, FIXTURES, postNdjson, startServer, type TestServer } from './helpers.ts';
+import { bearer, FIXTURES, seeded, postNdjson, startServer, type TestServer } from './helpers.ts';
 
 /**
  * Service levels (SPEC "Beyond the essentials", issue 16 item 2) on sla-example.ndjson,
@@ -96,15 +96,6 @@ describe('service levels on random logs, against a plain second implementation',
   const R = '/api/v1/accounts/slarand';
   const MIN = 60_000;
   const T0 = Date.parse('2026-10-01T00:00:00+07:00');
-  /** mulberry32: the same log every run */
-  function rng(seed: number) {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   interface Room {
     id: string;
     channel: string;
@@ -115,7 +106,7 @@ describe('service levels on random logs, against a plain second implementation',
   }
 
   test('met, breached and pending per channel and in all equal the reference for 300 rooms', async () => {
-    const r = rng(16);
+    const r = seeded(16);
     const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
     const iso = (ms: number) => new Date(ms).toISOString();
     const rooms: Room[] = [];
