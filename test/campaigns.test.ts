@@ -34,6 +34,8 @@ describe('campaigns of the worked example', () => {
         reply_rate: 0,
         conversations: { total: 1, free: 1, charged: 0 },
         charges: { mcc: 0, muv: 0, total: 0 },
+        // the same per channel: all on WhatsApp
+        channels: [{ channel: 'whatsapp', first_sent_at: '2026-10-05T10:00:00.000+07:00', last_sent_at: '2026-10-05T10:00:00.000+07:00', messages: 1, contacts: 1, replied: 0, reply_rate: 0, conversations: { total: 1, free: 1, charged: 0 }, charges: { mcc: 0, muv: 0, total: 0 } }],
       },
     ]);
     // r1-out1, r2-out1 and r4-hsm opened conversations without a campaign; October's were all free.
@@ -140,6 +142,11 @@ describe('campaigns on random logs', () => {
         if (latest?.campaign === name) muv += visitorCharge.get(v.id)!;
       }
       expect({ messages: got.messages, contacts: got.contacts, replied: got.replied, muv: got.charges.muv }, name).toEqual({ messages: mine.length, contacts: contacts.size, replied, muv });
+      // Per channel, the figures add up to the campaign's.
+      type Part = { channel: string; messages: number; contacts: number; replied: number; charges: { mcc: number; muv: number } };
+      const sum = (f: (p: Part) => number) => (got.channels as Part[]).reduce((a, p) => a + f(p), 0);
+      expect([sum((p) => p.messages), sum((p) => p.contacts), sum((p) => p.replied), sum((p) => p.charges.mcc), sum((p) => p.charges.muv)], name).toEqual([got.messages, got.contacts, got.replied, got.charges.mcc, got.charges.muv]);
+      expect((got.channels as Part[]).find((p) => p.channel === 'telegram')?.charges.mcc ?? 0).toBe(0);
     }
   }, 120_000);
 });

@@ -5,8 +5,7 @@ import { Type, type Static } from 'typebox';
 const Int = (description?: string) => Type.Integer(description ? { description } : {});
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-export const CampaignRow = Type.Object({
-  campaign_id: Type.String(),
+const CampaignFields = {
   first_sent_at: Type.String({ description: 'Its first outbound message in the period' }),
   last_sent_at: Type.String(),
   messages: Int('Outbound messages with this campaign_id in the period'),
@@ -22,6 +21,12 @@ export const CampaignRow = Type.Object({
     muv: Int("Charges of visitors whose first inbound message of the month came in (t, t + 24 h] after a message of the campaign to them at t (the latest campaign message wins), rupiah"),
     total: Int('mcc + muv, rupiah'),
   }),
+};
+
+export const CampaignRow = Type.Object({
+  campaign_id: Type.String(),
+  ...CampaignFields,
+  channels: Type.Array(Type.Object({ channel: Type.String(), ...CampaignFields }), { description: 'The same figures per channel of the sends (conversations are WhatsApp\'s; a visitor counts on its own channel)' }),
 });
 
 export const CampaignsResponse = Type.Object({

@@ -93,48 +93,63 @@ async function gather(db: Db, account: string, tz: string, fromMs: number, toMs:
   return { inPeriod, convs, visits, campaignOf, visitorCampaign, replyAfter };
 }
 
-/** One row per campaign with a send in [fromMs, toMs), by first send, and the conversations opened without one. */
+type Figures = Omit<Campaigns['campaigns'][number], 'campaign_id' | 'channels'>;
+
+/** One row per campaign with a send in [fromMs, toMs), by first send (and per channel), and the conversations opened without one. */
 export async function campaignReport(db: Db, account: string, tz: string, fromMs: number, toMs: number, now: number): Promise<Omit<Campaigns, 'period'>> {
   const g = await gather(db, account, tz, fromMs, toMs, now);
-  const rows = new Map<string, Campaigns['campaigns'][number] & { _contacts: Map<string, number[]> }>();
-  for (const s of g.inPeriod) {
-    let r = rows.get(s.campaign_id);
-    if (!r) {
-      r = { campaign_id: s.campaign_id, first_sent_at: rfc3339In(tz, s.ms), last_sent_at: '', messages: 0, contacts: 0, replied: 0, reply_rate: null, conversations: { total: 0, free: 0, charged: 0 }, charges: { mcc: 0, muv: 0, total: 0 }, _contacts: new Map() };
-      rows.set(s.campaign_id, r);
+  /** The figures of each key: a campaign, or a campaign on one channel. */
+  const tally = (keyOf: (campaign: string, channel: string) => string) => {
+    const rows = new Map<string, Figures & { _contacts: Map<string, number[]> }>();
+    for (const s of g.inPeriod) {
+      const key = keyOf(s.campaign_id, s.channel);
+      let r = rows.get(key);
+      if (!r) {
+        r = { first_sent_at: rfc3339In(tz, s.ms), last_sent_at: '', messages: 0, contacts: 0, replied: 0, reply_rate: null, conversations: { total: 0, free: 0, charged: 0 }, charges: { mcc: 0, muv: 0, total: 0 }, _contacts: new Map() };
+        rows.set(key, r);
+      }
+      r.messages++;
+      r.last_sent_at = rfc3339In(tz, s.ms);
+      const k = contactKey(s.channel, s.contact_id);
+      (r._contacts.get(k) ?? r._contacts.set(k, []).get(k)!).push(s.ms);
     }
-    r.messages++;
-    r.last_sent_at = rfc3339In(tz, s.ms);
-    const k = contactKey(s.channel, s.contact_id);
-    (r._contacts.get(k) ?? r._contacts.set(k, []).get(k)!).push(s.ms);
-  }
-  for (const r of rows.values()) {
-    r.contacts = r._contacts.size;
-    for (const [k, ts] of r._contacts) {
-      const [ch, ct] = k.split('\u0000');
-      if (g.replyAfter(ch, ct, ts) !== null) r.replied++;
+    for (const r of rows.values()) {
+      r.contacts = r._contacts.size;
+      for (const [k, ts] of r._contacts) {
+        const [ch, ct] = k.split('\u0000');
+        if (g.replyAfter(ch, ct, ts) !== null) r.replied++;
+      }
+      r.reply_rate = r.contacts ? (100 * r.replied) / r.contacts : null;
     }
-    r.reply_rate = r.contacts ? (100 * r.replied) / r.contacts : null;
-  }
-  const without = { conversations: 0, charges_mcc: 0 };
-  for (const c of g.convs) {
-    const r = rows.get(g.campaignOf.get(c.message_id) ?? '');
-    if (!r) {
-      without.conversations++;
-      without.charges_mcc += c.charge;
-      continue;
+    const without = { conversations: 0, charges_mcc: 0 };
+    for (const c of g.convs) {
+      // MCC conversations are WhatsApp's
+      const r = rows.get(keyOf(g.campaignOf.get(c.message_id) ?? '', 'whatsapp'));
+      if (!r) {
+        without.conversations++;
+        without.charges_mcc += c.charge;
+        continue;
+      }
+      r.conversations.total++;
+      if (c.free) r.conversations.free++;
+      else r.conversations.charged++;
+      r.charges.mcc += c.charge;
     }
-    r.conversations.total++;
-    if (c.free) r.conversations.free++;
-    else r.conversations.charged++;
-    r.charges.mcc += c.charge;
-  }
-  for (const v of g.visits) {
-    const r = rows.get(g.visitorCampaign(v)?.campaign_id ?? '');
-    if (r) r.charges.muv += v.charge;
-  }
-  const campaigns = [...rows.values()].map(({ _contacts, ...r }) => ({ ...r, charges: { ...r.charges, total: r.charges.mcc + r.charges.muv } }));
-  return { campaigns, without_campaign: without };
+    for (const v of g.visits) {
+      const r = rows.get(keyOf(g.visitorCampaign(v)?.campaign_id ?? '', v.channel));
+      if (r) r.charges.muv += v.charge;
+    }
+    for (const r of rows.values()) r.charges.total = r.charges.mcc + r.charges.muv;
+    return { rows, without };
+  };
+  const whole = tally((campaign) => campaign);
+  const perChannel = tally((campaign, channel) => `${campaign}\u0000${channel}`);
+  const campaigns = [...whole.rows.entries()].map(([id, { _contacts, ...r }]) => ({
+    campaign_id: id,
+    ...r,
+    channels: [...perChannel.rows.entries()].filter(([k]) => k.startsWith(`${id}\u0000`)).map(([k, { _contacts: _c, ...x }]) => ({ channel: k.slice(id.length + 1), ...x })),
+  }));
+  return { campaigns, without_campaign: whole.without };
 }
 
 /** Each contact of one campaign in [fromMs, toMs): its first send, reply, conversation and visitor charge, by first send. */
