@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, seeded, EXAMPLE_NDJSON, postNdjson, startServer, type TestServer } from './helpers.ts';
+import { bearer, seeded, EXAMPLE_NDJSON, FIXTURES, postNdjson, startServer, type TestServer } from './helpers.ts';
 
 /**
  * Campaigns (SPEC "Beyond the essentials", issue 16 item 1): the worked example's two
@@ -60,6 +61,31 @@ describe('campaigns of the worked example', () => {
     expect(page.contacts.map((x: { contact_id: string }) => x.contact_id)).toEqual(['6282222']);
     const next = await get(`/api/v1/accounts/demo/campaigns/promo-nov/contacts?from=2026-11-01&to=2026-12-01&limit=1&cursor=${page.next_cursor}`);
     expect([next.contacts[0].contact_id, next.next_cursor]).toEqual(['6281111', null]);
+  });
+});
+
+describe('campaigns of our own fixture (test/fixtures/README.md)', () => {
+  const W = 'whatsapp';
+  test('replies at 23 h 59 min and not at 24 h + 1 ms; free and charged conversations; MUV paid by the campaign answered; it adds up with Billing', async () => {
+    expect((await postNdjson(s.app, s.adminKey, fs.readFileSync(path.join(FIXTURES, 'campaign-example.ndjson')))).json()).toMatchObject({ accepted: 10, rejected: 0 });
+    const r = await get('/api/v1/accounts/camp/campaigns?from=2026-10-01&to=2026-11-01');
+    const fig = (messages: number, contacts: number, replied: number, conv: [number, number, number], mcc: number, muv: number) => ({
+      messages, contacts, replied, reply_rate: contacts ? (100 * replied) / contacts : null, conversations: { total: conv[0], free: conv[1], charged: conv[2] }, charges: { mcc, muv, total: mcc + muv },
+    });
+    expect(r.campaigns.map((c: { campaign_id: string }) => c.campaign_id)).toEqual(['oct-a', 'oct-b']);
+    expect(r.campaigns[0]).toMatchObject(fig(2, 2, 1, [2, 1, 1], 500, 0));
+    expect(r.campaigns[1]).toMatchObject(fig(2, 2, 1, [1, 0, 1], 500, 700));
+    const chans = Object.fromEntries(r.campaigns[1].channels.map((c: { channel: string }) => [c.channel, c]));
+    expect(chans.telegram).toMatchObject(fig(1, 1, 1, [0, 0, 0], 0, 700));
+    expect(chans[W]).toMatchObject(fig(1, 1, 0, [1, 0, 1], 500, 0));
+    expect(r.without_campaign).toEqual({ conversations: 1, charges_mcc: 500 });
+    const u = await get('/api/v1/accounts/camp/billing/usage?month=2026-10');
+    expect(u.charges).toMatchObject({ mcc_initiated: 1500, mcc_service: 0, muv: 1400 });
+    const c = await get('/api/v1/accounts/camp/campaigns/oct-b/contacts?from=2026-10-01&to=2026-11-01');
+    expect(c.contacts.map((x: { contact_id: string; replied_at: string | null; conversation: { charge: number } | null; visitor_charge: number }) => [x.contact_id, x.replied_at, x.conversation?.charge ?? null, x.visitor_charge])).toEqual([
+      ['t1', '2026-10-07T08:59:00.000+07:00', null, 700],
+      ['w3', null, 500, 0],
+    ]);
   });
 });
 
