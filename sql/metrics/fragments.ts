@@ -23,7 +23,10 @@ const BUCKET: Record<string, (t: string) => string> = {
 /** `extra`: fragments of one query file (a sort key, say), which its caller picks from its own whitelist. */
 export function fillFragments(sql: string, f: MetricFilters, shape: Shape, extra: Record<string, string> = {}): string {
   const office = (f.office?.spans.length ?? 0) > 0;
-  return sql.replace(/\{\{(\w+)((?: \w+)*)\}\}/g, (whole, name: string, rawArgs: string) => {
+  // Only code is filled, not `--` comments: a comment may name a fragment ({{window}}),
+  // and a fragment of several lines there would end the comment early. (No SQL here has
+  // "--" inside a string literal.)
+  const fill = (code: string) => code.replace(/\{\{(\w+)((?: \w+)*)\}\}/g, (whole, name: string, rawArgs: string) => {
     const args = rawArgs.trim().split(' ');
     if (Object.hasOwn(extra, name)) return extra[name];
     switch (name) {
@@ -53,4 +56,11 @@ export function fillFragments(sql: string, f: MetricFilters, shape: Shape, extra
         throw new Error(`unknown SQL fragment ${whole}`);
     }
   });
+  return sql
+    .split('\n')
+    .map((line) => {
+      const c = line.indexOf('--');
+      return c < 0 ? fill(line) : fill(line.slice(0, c)) + line.slice(c);
+    })
+    .join('\n');
 }
