@@ -3,6 +3,7 @@ import { getSettings } from '../../sql/settings.ts';
 import { emptySla, slaRows, type SlaFigures, type SlaTargets } from '../../sql/metrics/sla.ts';
 import { expiredOf, expiredRows, type Expired } from '../../sql/metrics/expired.ts';
 import { CHANNELS } from '../../sql/metrics/types.ts';
+import { splitSets } from '../../sql/metrics/query.ts';
 import { officeTimeOf } from '../../sql/metrics/office-time.ts';
 import { aboutHead, definitions, formatNotes, type BuildResult, type ReportInput } from './report.ts';
 import { col, localized, StreamingWorkbook, writeAbout } from './sheet.ts';
@@ -28,17 +29,12 @@ export async function buildService(input: ReportInput, out: Writable): Promise<B
   // Service levels count office time when the targets say so, as GET .../metrics/sla does.
   const f = { ...f0, office: s?.business_hours ? await officeTimeOf(db, input.account) : null };
   const now = input.generatedAt;
-  const [all, byCh, byAg, eAll, eCh, eAg] = await Promise.all([
-    slaRows(db, f, t, now),
-    slaRows(db, f, t, now, { group: 'channel' }),
-    slaRows(db, f, t, now, { group: 'agent' }),
-    expiredRows(db, f0),
-    expiredRows(db, f0, { group: 'channel' }),
-    expiredRows(db, f0, { group: 'agent' }),
-  ]);
+  const [sla, ex] = await Promise.all([slaRows(db, f, t, now, { group: 'sets' }), expiredRows(db, f0, { group: 'sets' })]);
+  const { whole: all, channel: byCh, agent: byAg } = splitSets(sla);
+  const { whole: eAll, channel: eCh, agent: eAg } = splitSets(ex);
   const ch = new Map(byCh.map((r) => [r.key, r.value]));
   const lines: Line[] = [
-    { scope: w('All rooms'), name: '', v: all[0]?.value ?? emptySla(t) },
+    { scope: w('All rooms'), name: '', v: all ?? emptySla(t) },
     ...CHANNELS.map((c) => ({ scope: w('Channel'), name: w.channel(c), v: ch.get(c) ?? emptySla(t) })),
     ...byAg.map((r) => ({ scope: w('Agent'), name: w.agent(r.key), v: r.value })),
   ];
@@ -61,7 +57,7 @@ export async function buildService(input: ReportInput, out: Writable): Promise<B
 
   const ech = new Map(eCh.map((r) => [r.key, r.value]));
   const eLines: Array<{ scope: string; name: string; v: Expired }> = [
-    { scope: w('All rooms'), name: '', v: eAll[0]?.value ?? expiredOf(0, 0) },
+    { scope: w('All rooms'), name: '', v: eAll ?? expiredOf(0, 0) },
     ...CHANNELS.map((c) => ({ scope: w('Channel'), name: w.channel(c), v: ech.get(c) ?? expiredOf(0, 0) })),
     ...eAg.map((r) => ({ scope: w('Agent'), name: w.agent(r.key), v: r.value })),
   ];

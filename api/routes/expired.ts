@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { FilterQuery, parseFilters, period, type FilterInput } from '../filters.ts';
 import { expiredOf, expiredRows } from '../../sql/metrics/expired.ts';
 import { CHANNELS } from '../../sql/metrics/types.ts';
+import { splitSets } from '../../sql/metrics/query.ts';
 import { ExpiredResponse } from '../../core/wire/metrics.ts';
 import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
 import { AccountParams } from './params.ts';
@@ -26,14 +27,12 @@ export async function expiredRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const f = await parseFilters(db, (req.params as { account: string }).account, req.query as FilterInput, app.ctx.clock());
-      const [all, byChannel, byAgent] = await app.ctx.reads.get(f.account, JSON.stringify(['expired', f]), () =>
-        Promise.all([expiredRows(db, f), expiredRows(db, f, { group: 'channel' }), expiredRows(db, f, { group: 'agent' })]),
-      );
+      const sets = splitSets(await app.ctx.reads.get(f.account, JSON.stringify(['expired', f]), () => expiredRows(db, f, { group: 'sets' })));
       const none = expiredOf(0, 0);
-      const ch = new Map(byChannel.map((r) => [r.key, r.value]));
+      const ch = new Map(sets.channel.map((r) => [r.key, r.value]));
       const channels = CHANNELS.map((c) => ({ channel: c as string | null, ...(ch.get(c) ?? none) }));
       if (ch.has('')) channels.push({ channel: null, ...ch.get('')! });
-      return { period: period(f), ...(all[0]?.value ?? none), channels, agents: byAgent.map((r) => ({ agent_id: r.key || null, ...r.value })) };
+      return { period: period(f), ...(sets.whole ?? none), channels, agents: sets.agent.map((r) => ({ agent_id: r.key || null, ...r.value })) };
     },
   );
 }

@@ -4,6 +4,7 @@ import { FilterQuery, parseFilters, period, type FilterInput } from '../filters.
 import { getSettings } from '../../sql/settings.ts';
 import { emptySla, slaRows, type SlaTargets } from '../../sql/metrics/sla.ts';
 import { CHANNELS } from '../../sql/metrics/types.ts';
+import { splitSets } from '../../sql/metrics/query.ts';
 import { SlaResponse } from '../../core/wire/metrics.ts';
 import { ACCOUNT, errors, ref } from './openapi-schemas.ts';
 import { AccountParams } from './params.ts';
@@ -37,18 +38,16 @@ export async function slaRoutes(app: FastifyInstance): Promise<void> {
       const now = app.ctx.clock();
       const f = await parseFilters(db, acct, { ...(req.query as FilterInput), business_hours: t.business_hours }, now);
       const until = Math.min(f.to, now);
-      const [all, byChannel, byAgent] = await app.ctx.reads.get(acct, JSON.stringify(['sla', f, t, until]), () =>
-        Promise.all([slaRows(db, f, t, now), slaRows(db, f, t, now, { group: 'channel' }), slaRows(db, f, t, now, { group: 'agent' })]),
-      );
-      const ch = new Map(byChannel.map((r) => [r.key, r.value]));
+      const sets = splitSets(await app.ctx.reads.get(acct, JSON.stringify(['sla', f, t, until]), () => slaRows(db, f, t, now, { group: 'sets' })));
+      const ch = new Map(sets.channel.map((r) => [r.key, r.value]));
       const channels = CHANNELS.map((c) => ({ channel: c as string | null, ...(ch.get(c) ?? emptySla(t)) }));
       if (ch.has('')) channels.push({ channel: null, ...ch.get('')! });
       return {
         period: period(f),
-        ...(all[0]?.value ?? emptySla(t)),
+        ...(sets.whole ?? emptySla(t)),
         business_hours: f.businessHours,
         channels,
-        agents: byAgent.map((r) => ({ agent_id: r.key || null, ...r.value })),
+        agents: sets.agent.map((r) => ({ agent_id: r.key || null, ...r.value })),
       };
     },
   );

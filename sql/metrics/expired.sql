@@ -12,3 +12,4 @@ INNER JOIN room_facts ON room_facts.room_id = v.room_id
 WHERE length(v.closes) > 0
   AND {{filter agent}}
 GROUP BY grp
+ORDER BY grp

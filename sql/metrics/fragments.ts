@@ -33,8 +33,10 @@ export function fillFragments(sql: string, f: MetricFilters, shape: Shape, extra
       // {{bucket t}}: the bucket of instant column t
       case 'bucket':
         return BUCKET[shape.interval ?? 'window'](args[0]);
-      // {{group agentColumn}}: the grouping key ('' when not grouped)
+      // {{group agentColumn}}: the grouping key ('' when not grouped); 'sets' counts each row
+      // three times in one pass, keyed '' (whole), 'c:<channel>' and 'a:<agent>' (splitSets)
       case 'group':
+        if (shape.group === 'sets') return `arrayJoin(['', concat('c:', channel), concat('a:', ifNull(${args[0]}, ''))])`;
         return shape.group === 'channel' ? 'channel' : shape.group === 'agent' ? args[0] : "''";
       // {{filter agentColumn}}: the channel / agent filters, only when given
       case 'filter': {

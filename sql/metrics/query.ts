@@ -56,3 +56,19 @@ export function chTime(ms: number): string {
 
 /** Groups' keys as the API shows them: null when rows are not grouped. */
 export const groupKey = (shape: Shape, grp: string): string | null => (shape.group ? grp : null);
+
+/**
+ * The rows of a `group: 'sets'` query, apart: the whole window, per channel and per agent
+ * (keys without their 'c:' / 'a:' prefix). One pass instead of three queries: each of them
+ * paid the room_facts read and its analysis (about 30 ms at 10M events).
+ */
+export function splitSets<T>(rows: Array<{ key: string | null; value: T }>): { whole: T | undefined; channel: Array<{ key: string; value: T }>; agent: Array<{ key: string; value: T }> } {
+  const out = { whole: undefined as T | undefined, channel: [] as Array<{ key: string; value: T }>, agent: [] as Array<{ key: string; value: T }> };
+  for (const r of rows) {
+    const k = r.key ?? '';
+    if (k === '') out.whole = r.value;
+    else if (k.startsWith('c:')) out.channel.push({ key: k.slice(2), value: r.value });
+    else if (k.startsWith('a:')) out.agent.push({ key: k.slice(2), value: r.value });
+  }
+  return out;
+}

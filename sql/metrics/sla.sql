@@ -16,3 +16,4 @@ FROM room_facts
 WHERE assigned_at >= {lo:DateTime64(3, 'UTC')} AND assigned_at < {hi:DateTime64(3, 'UTC')}
   AND {{filter agent}}
 GROUP BY grp
+ORDER BY grp

@@ -30,7 +30,8 @@ export interface OfficeTime {
 /** How rows are split: per calendar bucket (`interval`), per channel or agent (`group`), and with the window before (`previous`). */
 export interface Shape {
   interval?: Interval;
-  group?: 'channel' | 'agent';
+  /** 'sets': whole, per channel and per agent in one query (query.ts splitSets reads the keys) */
+  group?: 'channel' | 'agent' | 'sets';
   /** Adds the window of the same length just before [from, to): its rows carry bucket = from - (to - from). */
   previous?: boolean;
 }
