@@ -1,4 +1,4 @@
-import type { Db } from '../db.ts';
+import { requestMemo, type Db } from '../db.ts';
 import { loadSql } from '../load.ts';
 import { DEFAULT_TIMEZONE } from '../account.ts';
 import { derive } from './derive.ts';
@@ -69,9 +69,17 @@ const SQL = {
 export async function withItems<T>(db: Db, account: string, fn: (f: Fresh) => Promise<T>): Promise<T> {
   const lock = lockOf(db, account);
   let refreshed = false;
+  // A request that reads several billing lists (campaigns: conversations and visitors)
+  // reads the state once: a current state read after the request came in stays good for
+  // it while this process re-derived nothing (`refreshes` unchanged). Saves a query of
+  // ~15-35 ms at 10M events.
+  const memo = requestMemo();
+  const memoKey = `billing-state\u0000${account}`;
   for (;;) {
     const st = await lock.read(async () => {
-      const s = await state(db, account);
+      const kept = memo?.get(memoKey) as { s: State; at: number } | undefined;
+      const s = kept && kept.at === refreshes ? kept.s : await state(db, account);
+      if (s.current) memo?.set(memoKey, { s, at: refreshes });
       // After one re-derivation the read goes ahead even if more messages arrived
       // meanwhile: it then reflects every event stored before the request came in.
       const go = s.current || (refreshed && !s.relayout);

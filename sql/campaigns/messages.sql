@@ -1,7 +1,9 @@
--- Outbound messages that carry a campaign_id, sent in [{lo}, {hi}) (ms), one row per
--- message id (the newest stored row of an id), oldest first: a campaign's sends.
+-- Messages that carry a campaign_id, sent in [{lo}, {hi}) (ms), one row per message id
+-- (the newest stored row of an id), oldest first. The outbound ones are a campaign's
+-- sends; all of them say which campaign opened a conversation (its opening message's
+-- campaign_id: conversations opened in the period open with a message in [lo, hi)).
 -- (The inner aliases differ from the columns: ClickHouse would read an alias in WHERE.)
-SELECT id, c_campaign AS campaign_id, c_channel AS channel, c_contact AS contact_id, ms
+SELECT id, c_campaign AS campaign_id, c_channel AS channel, c_contact AS contact_id, ms, toUInt8(c_direction = 'outbound') AS outbound
 FROM
 (
     SELECT id,
@@ -16,5 +18,5 @@ FROM
       AND campaign_id != ''
     GROUP BY id
 )
-WHERE c_direction = 'outbound' AND c_campaign != ''
+WHERE c_campaign != ''
 ORDER BY ms, id

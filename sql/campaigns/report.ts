@@ -20,7 +20,6 @@ const PAGE = 10_000;
 const SQL = {
   messages: loadSql(import.meta.url, 'messages.sql'),
   replies: loadSql(import.meta.url, 'replies.sql'),
-  ofMessages: loadSql(import.meta.url, 'of-messages.sql'),
 };
 
 interface Send {
@@ -55,8 +54,9 @@ const contactKey = (channel: string, contact: string) => `${channel}\u0000${cont
 /** Everything both reports need, for [fromMs, toMs) in `tz`. */
 async function gather(db: Db, account: string, tz: string, fromMs: number, toMs: number, now: number) {
   // Sends from 24 h before the period: a visitor early in the period may answer one of them.
-  const sends = await db.query<Send>(SQL.messages, { account, lo: fromMs - DAY_MS, hi: toMs });
-  for (const s of sends) s.ms = Number(s.ms);
+  const tagged = await db.query<Send & { outbound: number }>(SQL.messages, { account, lo: fromMs - DAY_MS, hi: toMs });
+  for (const s of tagged) s.ms = Number(s.ms);
+  const sends: Send[] = tagged.filter((s) => Number(s.outbound) === 1);
   const inPeriod = sends.filter((s) => s.ms >= fromMs);
   const pairs = [...new Map(inPeriod.map((s) => [contactKey(s.channel, s.contact_id), s])).values()];
   const replies = pairs.length
@@ -75,8 +75,8 @@ async function gather(db: Db, account: string, tz: string, fromMs: number, toMs:
     const p = await visitors(db, account, m, { limit: PAGE, offset }, now);
     return { items: p.visitors, next: p.next_offset };
   }, (v) => Date.parse(v.first_seen_at));
-  const opened = convs.length ? await db.query<{ id: string; campaign_id: string }>(SQL.ofMessages, { account, ids: convs.map((c) => c.message_id) }) : [];
-  const campaignOf = new Map(opened.map((r) => [r.id, r.campaign_id]));
+  // The campaign of a conversation's opening message (opened in the period, so in `tagged`).
+  const campaignOf = new Map(tagged.map((r) => [r.id, r.campaign_id]));
   // A visitor's campaign: the latest send to that contact in the 24 h before its first message.
   const sendsTo = new Map<string, Send[]>();
   for (const s of sends) (sendsTo.get(contactKey(s.channel, s.contact_id)) ?? sendsTo.set(contactKey(s.channel, s.contact_id), []).get(contactKey(s.channel, s.contact_id))!).push(s);
