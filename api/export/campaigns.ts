@@ -26,7 +26,7 @@ const campaignColumns = (w: Words): Array<Column<Row>> =>
     col('Total charges', 'rupiah', (c) => c.charges.total),
   ]);
 
-const report = (input: ReportInput) => campaignReport(input.db, input.account, input.filters.tz, input.filters.from, input.filters.to, input.generatedAt);
+const report = (input: ReportInput) => campaignReport(input.db, input.account, input.filters.tz, input.filters.from, input.filters.to);
 
 /** The campaigns workbook: one row per campaign with a send in the period, and the conversations opened without one. */
 export async function buildCampaigns(input: ReportInput, out: Writable): Promise<BuildResult> {

@@ -43,7 +43,7 @@ export async function campaignsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (req) => {
       const { f, period } = await window(req);
-      const r = await app.ctx.reads.get(f.account, JSON.stringify(['campaigns', f.from, f.to, f.tz]), () => campaignReport(db, f.account, f.tz, f.from, f.to, app.ctx.clock()));
+      const r = await app.ctx.reads.get(f.account, JSON.stringify(['campaigns', f.from, f.to, f.tz]), () => campaignReport(db, f.account, f.tz, f.from, f.to));
       return { period, ...r };
     },
   );
@@ -69,7 +69,7 @@ export async function campaignsRoutes(app: FastifyInstance): Promise<void> {
       const { campaign_id } = req.params as { campaign_id: string };
       const q = req.query as { limit: number; cursor?: string };
       const offset = offsetOf(q.cursor);
-      const all = await app.ctx.reads.get(f.account, JSON.stringify(['campaign-contacts', campaign_id, f.from, f.to, f.tz]), () => campaignContacts(db, f.account, f.tz, campaign_id, f.from, f.to, app.ctx.clock()));
+      const all = await app.ctx.reads.get(f.account, JSON.stringify(['campaign-contacts', campaign_id, f.from, f.to, f.tz]), () => campaignContacts(db, f.account, f.tz, campaign_id, f.from, f.to));
       const contacts = all.slice(offset, offset + q.limit);
       return { campaign_id, period, total: all.length, contacts, next_cursor: offset + contacts.length < all.length ? cursorOf(offset + contacts.length) : null };
     },

@@ -50,20 +50,25 @@ export async function listItems(db: Db, account: string, kind: 0 | 1, month: str
       month: m,
       tz,
       quota: q.months[i],
-      items: rows.map((r) => ({
-        seq: Number(r.seq),
-        id: String(r.id),
-        ms: Number(r.ms),
-        channel: String(r.channel),
-        contact_id: String(r.contact_id),
-        room_id: String(r.room_id),
-        category: Number(r.category),
-        forced: Number(r.forced) === 1,
-        last_in_ms: Number(r.last_in_ms),
-        charged: Number(r.charged) === 1 || String(r.charged) === 'true',
-        plan: plans[Number(r.plan_index) - 1],
-        price: Number(r.price),
-      })),
+      items: rows.map((r) => listedItem(r, plans)),
     };
   });
+}
+
+/** A row of list.sql (or picked.sql) as a ListedItem. */
+export function listedItem(r: Record<string, string | number>, plans: Plan[]): ListedItem {
+  return {
+    seq: Number(r.seq ?? r.k),
+    id: String(r.id),
+    ms: Number(r.ms),
+    channel: String(r.channel),
+    contact_id: String(r.contact_id),
+    room_id: String(r.room_id),
+    category: Number(r.category),
+    forced: Number(r.forced) === 1,
+    last_in_ms: Number(r.last_in_ms),
+    charged: Number(r.charged) === 1 || String(r.charged) === 'true',
+    plan: plans[Number(r.plan_index) - 1],
+    price: Number(r.price),
+  };
 }

@@ -1,6 +1,9 @@
 import type { Db } from '../db.ts';
 import { loadSql } from '../load.ts';
-import { conversations, visitors, type Conversation, type Visitor } from '../billing/index.ts';
+import { conversationOf, type Conversation } from '../billing/conversations.ts';
+import { visitorOf, type Visitor } from '../billing/visitors.ts';
+import { pickedItems } from '../billing/picked.ts';
+import type { ListedItem } from '../billing/list.ts';
 import { addMonths, monthIn, rfc3339In } from '../../core/time.ts';
 import type { CampaignContactRow, Campaigns } from '../../core/wire/campaigns.ts';
 
@@ -14,8 +17,6 @@ import type { CampaignContactRow, Campaigns } from '../../core/wire/campaigns.ts
  */
 
 const DAY_MS = 86_400_000;
-/** Items per billing page read (the lists' maximum). */
-const PAGE = 10_000;
 
 const SQL = {
   messages: loadSql(import.meta.url, 'messages.sql'),
@@ -30,29 +31,26 @@ interface Send {
   ms: number;
 }
 
-/** Every item of the billing months that [fromMs, toMs) touches, in [fromMs, toMs). */
-async function billingItems<T>(
-  tz: string,
-  fromMs: number,
-  toMs: number,
-  list: (month: string, offset: number) => Promise<{ items: T[]; next: number | null }>,
-  at: (x: T) => number,
-): Promise<T[]> {
-  const out: T[] = [];
+/**
+ * Billing's items of the months that [fromMs, toMs) touches, in [fromMs, toMs): those
+ * picked (by opening message id or by contact) one by one, the others summed.
+ */
+async function billingPicked<T>(db: Db, account: string, tz: string, kind: 0 | 1, fromMs: number, toMs: number, pick: { ids: string[]; pairs: Array<[string, string]> }, as: (tz: string, it: ListedItem) => T) {
+  const items: T[] = [];
+  const rest = { n: 0, charge: 0 };
   for (let m = monthIn(tz, fromMs); m <= monthIn(tz, toMs - 1); m = addMonths(m, 1)) {
-    for (let offset: number | null = 0; offset !== null; ) {
-      const p = await list(m, offset);
-      for (const x of p.items) if (at(x) >= fromMs && at(x) < toMs) out.push(x);
-      offset = p.next;
-    }
+    const p = await pickedItems(db, account, kind, m, pick, fromMs, toMs);
+    for (const it of p.items) items.push(as(p.tz, it));
+    rest.n += p.rest.n;
+    rest.charge += p.rest.charge;
   }
-  return out;
+  return { items, rest };
 }
 
 const contactKey = (channel: string, contact: string) => `${channel}\u0000${contact}`;
 
 /** Everything both reports need, for [fromMs, toMs) in `tz`. */
-async function gather(db: Db, account: string, tz: string, fromMs: number, toMs: number, now: number) {
+async function gather(db: Db, account: string, tz: string, fromMs: number, toMs: number) {
   // Sends from 24 h before the period: a visitor early in the period may answer one of them.
   const tagged = await db.query<Send & { outbound: number }>(SQL.messages, { account, lo: fromMs - DAY_MS, hi: toMs });
   for (const s of tagged) s.ms = Number(s.ms);
@@ -67,14 +65,13 @@ async function gather(db: Db, account: string, tz: string, fromMs: number, toMs:
     const k = contactKey(r.channel, r.contact_id);
     (inbound.get(k) ?? inbound.set(k, []).get(k)!).push(Number(r.ms));
   }
-  const convs = await billingItems<Conversation>(tz, fromMs, toMs, async (m, offset) => {
-    const p = await conversations(db, account, m, { limit: PAGE, offset }, now);
-    return { items: p.conversations, next: p.next_offset };
-  }, (c) => Date.parse(c.opened_at));
-  const visits = await billingItems<Visitor>(tz, fromMs, toMs, async (m, offset) => {
-    const p = await visitors(db, account, m, { limit: PAGE, offset }, now);
-    return { items: p.visitors, next: p.next_offset };
-  }, (v) => Date.parse(v.first_seen_at));
+  // Only the conversations a campaign message opened and the visitors a campaign reached
+  // come one by one; the month's other conversations come summed (opened without a campaign).
+  const tag = tagged.map((t) => t.id);
+  const reached = [...new Map(sends.map((x) => [contactKey(x.channel, x.contact_id), [x.channel, x.contact_id] as [string, string]])).values()];
+  const conv = await billingPicked(db, account, tz, 0, fromMs, toMs, { ids: tag, pairs: [] }, conversationOf);
+  const convs = conv.items;
+  const visits = (await billingPicked(db, account, tz, 1, fromMs, toMs, { ids: [], pairs: reached }, visitorOf)).items;
   // The campaign of a conversation's opening message (opened in the period, so in `tagged`).
   const campaignOf = new Map(tagged.map((r) => [r.id, r.campaign_id]));
   // A visitor's campaign: the latest send to that contact in the 24 h before its first message.
@@ -90,14 +87,14 @@ async function gather(db: Db, account: string, tz: string, fromMs: number, toMs:
     const hits = ins.filter((m) => ts.some((t) => m > t && m <= t + DAY_MS));
     return hits.length ? Math.min(...hits) : null;
   };
-  return { inPeriod, convs, visits, campaignOf, visitorCampaign, replyAfter };
+  return { inPeriod, convs, otherConvs: conv.rest, visits, campaignOf, visitorCampaign, replyAfter };
 }
 
 type Figures = Omit<Campaigns['campaigns'][number], 'campaign_id' | 'channels'>;
 
 /** One row per campaign with a send in [fromMs, toMs), by first send (and per channel), and the conversations opened without one. */
-export async function campaignReport(db: Db, account: string, tz: string, fromMs: number, toMs: number, now: number): Promise<Omit<Campaigns, 'period'>> {
-  const g = await gather(db, account, tz, fromMs, toMs, now);
+export async function campaignReport(db: Db, account: string, tz: string, fromMs: number, toMs: number): Promise<Omit<Campaigns, 'period'>> {
+  const g = await gather(db, account, tz, fromMs, toMs);
   /** The figures of each key: a campaign, or a campaign on one channel. */
   const tally = (keyOf: (campaign: string, channel: string) => string) => {
     const rows = new Map<string, Figures & { _contacts: Map<string, number[]> }>();
@@ -121,7 +118,7 @@ export async function campaignReport(db: Db, account: string, tz: string, fromMs
       }
       r.reply_rate = r.contacts ? (100 * r.replied) / r.contacts : null;
     }
-    const without = { conversations: 0, charges_mcc: 0 };
+    const without = { conversations: g.otherConvs.n, charges_mcc: g.otherConvs.charge };
     for (const c of g.convs) {
       // MCC conversations are WhatsApp's
       const r = rows.get(keyOf(g.campaignOf.get(c.message_id) ?? '', 'whatsapp'));
@@ -153,8 +150,8 @@ export async function campaignReport(db: Db, account: string, tz: string, fromMs
 }
 
 /** Each contact of one campaign in [fromMs, toMs): its first send, reply, conversation and visitor charge, by first send. */
-export async function campaignContacts(db: Db, account: string, tz: string, campaignId: string, fromMs: number, toMs: number, now: number): Promise<CampaignContactRow[]> {
-  const g = await gather(db, account, tz, fromMs, toMs, now);
+export async function campaignContacts(db: Db, account: string, tz: string, campaignId: string, fromMs: number, toMs: number): Promise<CampaignContactRow[]> {
+  const g = await gather(db, account, tz, fromMs, toMs);
   const mine = g.inPeriod.filter((s) => s.campaign_id === campaignId);
   const byContact = new Map<string, Send[]>();
   for (const s of mine) (byContact.get(contactKey(s.channel, s.contact_id)) ?? byContact.set(contactKey(s.channel, s.contact_id), []).get(contactKey(s.channel, s.contact_id))!).push(s);
