@@ -155,7 +155,9 @@ export interface MigrateResult {
  * lives with the code that also runs it later (one copy of the SQL).
  */
 const AFTER: Record<number, { what: string; run: (db: Db) => Promise<void> }> = {
-  33: { what: 'backfill room_day_facts from room_state (sql/metrics/room-facts-refresh.sql, every room)', run: refreshAllRooms },
+  // 033's backfill of room_day_facts is 034's: the refresh query reads room_windows (034),
+  // and a store still before 033 gets every room refreshed once, after 034.
+  34: { what: 'refresh every room of room_day_facts with its window closes (sql/metrics/room-facts-refresh.sql)', run: refreshAllRooms },
 };
 
 /** Applies every migration not yet recorded; a rerun is a no-op. */

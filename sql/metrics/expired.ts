@@ -1,5 +1,4 @@
 import type { Db } from '../db.ts';
-import { loadSql } from '../load.ts';
 import { chTime, groupKey, runMetricSql } from './query.ts';
 import type { MetricFilters, Shape } from './types.ts';
 
@@ -14,8 +13,6 @@ export interface Expired {
   /** expired_unanswered / rooms_with_inbound x 100; null over none */
   pct: number | null;
 }
-
-export const EXPIRED_ROOMS_SQL = loadSql(import.meta.url, 'expired-rooms.sql');
 
 /** The filters widened 24 h back (messages whose window can close in [from, to)), and the close window itself. */
 export function expiredScope(f: MetricFilters): { wide: MetricFilters; params: Record<string, string> } {
@@ -37,6 +34,6 @@ interface Raw {
 /** Expired windows of [from, to), whole or per channel / agent. */
 export async function expiredRows(db: Db, f: MetricFilters, shape: Shape = {}): Promise<Array<{ key: string | null; value: Expired }>> {
   const { wide, params } = expiredScope(f);
-  const rows = await runMetricSql<Raw>(db, 'expired.sql', wide, shape, { params, fragments: { expired_rooms: EXPIRED_ROOMS_SQL } });
+  const rows = await runMetricSql<Raw>(db, 'expired.sql', wide, shape, { params });
   return rows.map((r) => ({ key: groupKey(shape, r.grp), value: expiredOf(Number(r.rooms_with_inbound), Number(r.expired_unanswered)) }));
 }

@@ -20,6 +20,9 @@ const BUCKET: Record<string, (t: string) => string> = {
   window: (t) => `if(${t} >= {split:DateTime64(3, 'UTC')}, toUnixTimestamp64Milli({split:DateTime64(3, 'UTC')}), toUnixTimestamp64Milli({lo:DateTime64(3, 'UTC')}))`,
 };
 
+/** A window of the room closed unanswered in [close_lo, hi): expired.sql and rooms?expired=true. */
+export const EXPIRED_TEST = "arrayExists((c, e) -> e = 1 AND c >= {close_lo:DateTime64(3, 'UTC')} AND c < {hi:DateTime64(3, 'UTC')}, window_closes, window_expired)";
+
 /** `extra`: fragments of one query file (a sort key, say), which its caller picks from its own whitelist. */
 export function fillFragments(sql: string, f: MetricFilters, shape: Shape, extra: Record<string, string> = {}): string {
   const office = (f.office?.spans.length ?? 0) > 0;
@@ -48,6 +51,9 @@ export function fillFragments(sql: string, f: MetricFilters, shape: Shape, extra
       // {{elapsed a}}: milliseconds from a to {until} (service levels), calendar or office time
       case 'elapsed':
         return office ? `office_ms(assumeNotNull(${args[0]}), {until:DateTime64(3, 'UTC')})` : `dateDiff('millisecond', ${args[0]}, {until:DateTime64(3, 'UTC')})`;
+      // {{expired}}: a window of the room closed unanswered in [close_lo, hi) (expired windows)
+      case 'expired':
+        return EXPIRED_TEST;
       // {{window}}: rooms started in [lo, hi) (the rooms drill-down replaces it by one room_id)
       case 'window':
         return "start_at >= {lo:DateTime64(3, 'UTC')} AND start_at < {hi:DateTime64(3, 'UTC')}";

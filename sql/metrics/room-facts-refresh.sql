@@ -1,4 +1,5 @@
--- Recomputes the facts of some rooms from room_state and writes them to room_day_facts,
+-- Recomputes the facts of some rooms from room_state (and their 24 h windows from
+-- room_windows, sql/migrations/034) and writes them to room_day_facts,
 -- one row per event day of each room (sql/migrations/033_room_day_facts.sql). The
 -- encodings of room_state are described in sql/migrations/010_room_state.sql.
 --
@@ -7,7 +8,9 @@
 --
 -- The rooms placeholder in WHERE: a fixed condition from room-facts-refresh.ts (bound arrays of accounts and
 -- room ids, the rooms of recent batches, or every room).
-INSERT INTO room_day_facts
+INSERT INTO room_day_facts (account_id, day, room_id, days, start_at, origin, channel, contact, assigned_at, last_agent,
+                            resolved_at, resolver, agent, first_response_at, csat_requested, csat_at, csat_score,
+                            csat_comment, csat_agent, window_closes, window_expired, version)
 SELECT
     account_id,
     arrayJoin(days) AS day,
@@ -28,6 +31,13 @@ SELECT
     csat_score,
     csat_comment,
     csat_agent,
+    -- SPEC "Expired windows": m's window closes at m + 24 h when no inbound message of the
+    -- room follows within 24 h; it expired unanswered when no agent / bot message is in
+    -- (m, m + 24 h]. (groupUniqArray keeps one of several inbound messages at one instant:
+    -- the same closes.)
+    arrayMap(m -> m + toIntervalDay(1),
+             arrayFilter((m, i) -> i = length(ins_) OR ins_[i + 1] > m + toIntervalDay(1), ins_, arrayEnumerate(ins_))) AS window_closes,
+    arrayMap(c -> toUInt8(NOT arrayExists(o -> o > c - toIntervalDay(1) AND o <= c, outs_)), window_closes) AS window_expired,
     now64(6) AS version
 FROM
 (
@@ -63,7 +73,9 @@ FROM
         substring(csat_payload_, 5, toUInt32OrZero(substring(csat_payload_, 1, 4))) AS csat_own_agent_,
         substring(csat_payload_, 5 + length(csat_own_agent_)) AS csat_comment,
         -- SPEC: the survey's own agent_id, else the room's resolving or last assigned agent
-        if(csat_own_agent_ != '', csat_own_agent_, agent) AS csat_agent
-    FROM room_state FINAL
-    WHERE {{rooms}}
+        if(csat_own_agent_ != '', csat_own_agent_, agent) AS csat_agent,
+        arraySort(w.inbound) AS ins_,
+        arraySort(w.answers) AS outs_
+    FROM (SELECT * FROM room_state FINAL WHERE {{rooms}}) AS rs
+    LEFT JOIN (SELECT account_id, room_id, inbound, answers FROM room_windows FINAL WHERE {{rooms}}) AS w USING (account_id, room_id)
 )

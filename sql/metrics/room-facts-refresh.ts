@@ -17,7 +17,7 @@ const ROOMS = {
   all: '1',
 } as const;
 
-const sql = (which: keyof typeof ROOMS) => loadSql(import.meta.url, 'room-facts-refresh.sql').replace('{{rooms}}', ROOMS[which]);
+const sql = (which: keyof typeof ROOMS) => loadSql(import.meta.url, 'room-facts-refresh.sql').replaceAll('{{rooms}}', ROOMS[which]);
 
 /**
  * Rewrites room_day_facts for the rooms of a stored batch (sql/migrations/033). Runs on

@@ -46,7 +46,11 @@ SELECT
     if(first_response_at IS NULL, NULL, {{ms assigned_at first_response_at}}) AS first_response_ms,
     -- service levels: time from the first assignment to {until} (min(to, now)), calendar
     -- or office time; what a room still waiting has already taken
-    if(assigned_at IS NULL OR assigned_at > {until:DateTime64(3, 'UTC')}, NULL, {{elapsed assigned_at}}) AS assigned_elapsed_ms
+    if(assigned_at IS NULL OR assigned_at > {until:DateTime64(3, 'UTC')}, NULL, {{elapsed assigned_at}}) AS assigned_elapsed_ms,
+    -- expired windows: the ends of the room's 24 h windows that closed, and 1 for each
+    -- that closed unanswered (sql/migrations/034_room_windows.sql)
+    window_closes,
+    window_expired
 FROM room_day_facts FINAL
 WHERE account_id = {account:String}
   -- the window's UTC days (hi is exclusive, so its own day only when it is not midnight)

@@ -2,7 +2,7 @@
 -- filtered, sorted by {{sort_key}} (a whitelisted column, negated for descending order;
 -- rooms without a value last) then room_id, paged by keyset: {{after}} keeps the rows
 -- after the cursor's (sort_null, sort_key, room_id). Optional filters are off at -1 / 0.
--- The window fragment is the start window, or one room_id (a link to a room's row, whenever it began), or the rooms of expired-rooms.sql.
+-- The window fragment is the start window, or one room_id (a link to a room's row, whenever it began), or the rooms with a window closed unanswered (fragments.ts EXPIRED_TEST).
 -- Only cheap columns are read here; rooms.sql then reads the page's rooms in full.
 -- `total` counts every room of the filters, before the cursor and the limit: the page
 -- tells how many rooms there are in all.

@@ -1,7 +1,8 @@
 import type { Db } from '../db.ts';
 import { decodeCursor, encodeCursor, isSafeInt } from './cursor.ts';
 import { chTime, runMetricSql } from './query.ts';
-import { EXPIRED_ROOMS_SQL, expiredScope } from './expired.ts';
+import { expiredScope } from './expired.ts';
+import { EXPIRED_TEST } from './fragments.ts';
 import { accountRooms, mapRows, SORTED_ROOMS_MAX, streamMetricSql, type StreamRows } from './stream.ts';
 import type { MetricFilters } from './types.ts';
 
@@ -37,7 +38,7 @@ export interface RoomListOptions {
   assigned?: boolean;
   /** Only this room, whenever it started (the window is not applied): a link to one room's row. */
   roomId?: string;
-  /** Only rooms whose customer window closed unanswered in [from, to) (expired-rooms.sql), whenever they started. */
+  /** Only rooms whose customer window closed unanswered in [from, to) (expired.sql's test), whenever they started. */
   expired?: boolean;
   /** Only rooms breaching a service level (sla.sql's rule), judged at `until` (unix ms, min(to, now)). */
   slaBreached?: { first_response_s: number | null; resolution_s: number | null; until: number };
@@ -149,12 +150,13 @@ export async function listRooms(db: Db, f: MetricFilters, o: RoomListOptions = {
   // Step 1 picks the page from cheap columns; step 2 reads the page's rooms in full by key.
   const one: Record<string, string> = o.roomId === undefined ? {} : { window: 'room_id = {room:String}' };
   if (o.roomId !== undefined) params.room = o.roomId;
-  // Expired windows: the rooms of expired-rooms.sql, read over the window widened 24 h back.
+  // Expired windows: rooms with a window closed unanswered in [from, to) (expired.sql's
+  // test), read over the window widened 24 h back.
   if (o.expired) {
     const scope = expiredScope(f);
     f = scope.wide;
     Object.assign(params, scope.params);
-    one.window = `room_id IN (SELECT room_id FROM (${EXPIRED_ROOMS_SQL}) WHERE expired = 1)${o.roomId === undefined ? '' : ' AND room_id = {room:String}'}`;
+    one.window = `${EXPIRED_TEST}${o.roomId === undefined ? '' : ' AND room_id = {room:String}'}`;
   }
   const keys = await runMetricSql<PageRaw>(db, 'rooms-page.sql', f, {}, { params, fragments: { sort_key: sortKey, after, ...one } });
   const onPage = keys.slice(0, limit);
