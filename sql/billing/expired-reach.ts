@@ -1,11 +1,13 @@
 import type { Db } from '../db.ts';
 import { loadSql } from '../load.ts';
-import { conversations } from './conversations.ts';
+import { conversationOf } from './conversations.ts';
+import { pickedItems } from './picked.ts';
+import { accountTimezone } from '../account.ts';
+import { monthIn } from '../../core/time.ts';
 import type { Conversation } from '../../core/wire/billing.ts';
 
 /** 24 h, ms: a customer's window. */
 const DAY_MS = 86_400_000;
-const PAGE = 10_000;
 const SQL = loadSql(import.meta.url, 'expired-reach.sql');
 
 export interface ExpiredReach {
@@ -27,14 +29,10 @@ export interface ExpiredReach {
  * Free or charged as Billing decided (its own list).
  */
 export async function expiredReach(db: Db, account: string, month: string | undefined, now: number): Promise<ExpiredReach> {
-  const initiated: Conversation[] = [];
-  let m = month;
-  for (let offset: number | null = 0; offset !== null; ) {
-    const p = await conversations(db, account, month, { limit: PAGE, offset }, now);
-    m = p.month;
-    initiated.push(...p.conversations.filter((c) => c.category === 'initiated'));
-    offset = p.next_offset;
-  }
+  // The month's initiated conversations one by one (one query, not every page of the month).
+  const m = month ?? monthIn(await accountTimezone(db, account), now);
+  const p = await pickedItems(db, account, 0, m, { ids: [], pairs: [], category: 1 }, 0, Number.MAX_SAFE_INTEGER);
+  const initiated: Conversation[] = p.items.map((it) => conversationOf(p.tz, it));
   const contacts = [...new Set(initiated.map((c) => c.contact_id))];
   const hi = Math.max(0, ...initiated.map((c) => Date.parse(c.opened_at) + 1));
   const rows = contacts.length ? await db.query<{ contact_id: string; ins: number[]; outs: number[] }>(SQL, { account, cts: contacts, hi }) : [];
@@ -46,5 +44,5 @@ export async function expiredReach(db: Db, account: string, month: string | unde
     if (prev === undefined || prev + DAY_MS >= t) return false; // never wrote, or its window was still open
     return !x!.outs.some((o) => o > prev && o <= prev + DAY_MS);
   });
-  return { month: m!, initiated: initiated.length, conversations: hits.length, charges: hits.reduce((a, c) => a + c.charge, 0), message_ids: hits.map((c) => c.message_id) };
+  return { month: m, initiated: initiated.length, conversations: hits.length, charges: hits.reduce((a, c) => a + c.charge, 0), message_ids: hits.map((c) => c.message_id) };
 }
