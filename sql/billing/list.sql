@@ -1,18 +1,9 @@
--- Every item of kind {kind} (0 conversations, 1 visitors) of billing month {month}, in
--- quota order (time, then message id), numbered from 1, page {offset}/{limit}: the first
--- {free} are free (quota.sql), the rest charged at the price of the plan in force at its
--- time (index into the {plan_*} arrays, 1 = default plan), rupiah.
+-- Page {offset}/{limit} of a billing month's items of one kind, in quota order, numbered,
+-- freed and priced by numbered.sql (filled in for the placeholder below by list.ts).
 SELECT seq, id, ms, channel, contact_id, room_id, category, forced, last_in_ms, charged, plan_index, price
 FROM
 (
-    SELECT row_number() OVER (ORDER BY t, id) AS seq,
-           id, toUnixTimestamp64Milli(t) AS ms, channel, contact_id, room_id, category, forced,
-           toUnixTimestamp64Milli(last_inbound_at) AS last_in_ms,
-           seq > {free:UInt64} AS charged,
-           arrayCount(p -> p <= ms, {plan_ms:Array(Int64)}) AS plan_index,
-           multiIf(category = 0, {plan_svc:Array(UInt32)}[plan_index], category = 1, {plan_ini:Array(UInt32)}[plan_index], {plan_muv:Array(UInt32)}[plan_index]) AS price
-    FROM billing_items FINAL
-    WHERE account_id = {account:String} AND kind = {kind:UInt8} AND month = {month:Date}
+{{numbered}}
 )
 ORDER BY seq
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}

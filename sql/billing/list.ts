@@ -5,7 +5,7 @@ import { quota, type QuotaMonth } from './quota.ts';
 import { withItems } from './sync.ts';
 import { monthIn } from '../../core/time.ts';
 
-const SQL = loadSql(import.meta.url, 'list.sql');
+const SQL = loadSql(import.meta.url, 'list.sql').replace('{{numbered}}', loadSql(import.meta.url, 'numbered.sql'));
 
 export interface ListedItem {
   seq: number;

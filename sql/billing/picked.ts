@@ -5,7 +5,7 @@ import { planParams } from './plans.ts';
 import { quota } from './quota.ts';
 import { withItems } from './sync.ts';
 
-const SQL = loadSql(import.meta.url, 'picked.sql');
+const SQL = loadSql(import.meta.url, 'picked.sql').replace('{{numbered}}', loadSql(import.meta.url, 'numbered.sql'));
 
 export interface PickedPage {
   /** the account's time zone, in which the month is cut and the items' times are written */
