@@ -2,7 +2,9 @@
  * `npm run bench -- ingest [--events N]`: streams N generated events (default 1M) through
  * HTTP into a fresh server process, then measures, on the same file, the engine's own
  * rate (INSERT INTO events SELECT ... FROM file(..., JSONEachRow)) into a fresh store with
- * the same tables and views. Prints events/s, the ratio, and the server's peak RSS.
+ * the same tables and views. Prints events/s, the ratio, and the server's peak RSS. Then
+ * the same file is sent again to the same server, as a client resending a whole import
+ * after a lost answer: every line a duplicate, answered at the rate given as resend.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +26,7 @@ fs.rmSync(httpDir, { recursive: true, force: true });
 const server = await startServerProcess({ dataDir: httpDir, port: 18_090 });
 const t = await importStream(openInput(file), { url: server.url, key: BENCH_ADMIN_KEY, parallel: Number(values.parallel) });
 const peakRss = server.peakRss();
+const again = await importStream(openInput(file), { url: server.url, key: BENCH_ADMIN_KEY, parallel: Number(values.parallel) });
 await server.stop();
 const httpRate = t.accepted / t.seconds;
 
@@ -50,6 +53,7 @@ const result = {
   events,
   file_mb: +(bytes / 1e6).toFixed(1),
   http: { accepted: t.accepted, rejected: t.rejected, seconds: +t.seconds.toFixed(2), events_per_s: Math.round(httpRate), peak_rss_mb: Math.round(peakRss / 1e6) },
+  resend: { duplicates: again.duplicates, accepted: again.accepted, seconds: +again.seconds.toFixed(2), events_per_s: Math.round(again.duplicates / again.seconds) },
   engine: { stored, seconds: +engineSeconds.toFixed(2), events_per_s: Math.round(engineRate) },
   ratio_http_to_engine: +(httpRate / engineRate).toFixed(2),
 };
