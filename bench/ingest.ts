@@ -24,7 +24,11 @@ const bytes = fs.statSync(file).size;
 const httpDir = path.join(BENCH_DIR, `ingest-http-${process.pid}`);
 fs.rmSync(httpDir, { recursive: true, force: true });
 const server = await startServerProcess({ dataDir: httpDir, port: 18_090 });
+const c0 = process.cpuUsage();
+const s0 = server.cpuSeconds();
 const t = await importStream(openInput(file), { url: server.url, key: BENCH_ADMIN_KEY, parallel: Number(values.parallel) });
+const importerCpu = process.cpuUsage(c0);
+const serverCpu = server.cpuSeconds() - s0;
 const peakRss = server.peakRss();
 const again = await importStream(openInput(file), { url: server.url, key: BENCH_ADMIN_KEY, parallel: Number(values.parallel) });
 await server.stop();
@@ -52,7 +56,7 @@ const result = {
   date: new Date().toISOString(),
   events,
   file_mb: +(bytes / 1e6).toFixed(1),
-  http: { accepted: t.accepted, rejected: t.rejected, seconds: +t.seconds.toFixed(2), events_per_s: Math.round(httpRate), peak_rss_mb: Math.round(peakRss / 1e6) },
+  http: { accepted: t.accepted, rejected: t.rejected, seconds: +t.seconds.toFixed(2), events_per_s: Math.round(httpRate), peak_rss_mb: Math.round(peakRss / 1e6), server_cpu_us_per_event: +((serverCpu * 1e6) / t.accepted).toFixed(1), importer_cpu_us_per_event: +((importerCpu.user + importerCpu.system) / t.accepted).toFixed(1) },
   resend: { duplicates: again.duplicates, accepted: again.accepted, seconds: +again.seconds.toFixed(2), events_per_s: Math.round(again.duplicates / again.seconds) },
   engine: { stored, seconds: +engineSeconds.toFixed(2), events_per_s: Math.round(engineRate) },
   ratio_http_to_engine: +(httpRate / engineRate).toFixed(2),

@@ -17,6 +17,8 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Peak resident set size of the server, bytes (from /proc, sampled every 100 ms). */
   peakRss(): number;
+  /** CPU seconds the server has used so far, user + system over all its threads (engine included), from /proc. */
+  cpuSeconds(): number;
 }
 
 /** Starts `npm start` as its own process (the way users run it) and waits for /health. */
@@ -53,6 +55,12 @@ export async function startServerProcess(opts: { dataDir: string; port: number; 
     url,
     child,
     peakRss: () => peak,
+    cpuSeconds: () => {
+      // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks of 1/100 s; the name (field 2) may hold spaces.
+      const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100;
+    },
     async stop(signal = 'SIGTERM') {
       clearInterval(sampler);
       if (child.exitCode === null) child.kill(signal);

