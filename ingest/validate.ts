@@ -94,6 +94,31 @@ export function checkTimestamp(s: string): string | null {
   return null;
 }
 
+/**
+ * The instant of a timestamp that passed checkTimestamp, in ms since 1970 (UTC), fractions
+ * beyond ms truncated, as the store's best-effort parser reads it. The ingestor sends this
+ * number instead of the text: the engine reads an integer into DateTime64(3) for ~2 µs an
+ * event less than it parses the text best-effort (300k events: 10.2-11.5 against
+ * 8.2-8.9 µs a row of insert CPU, 2 cores), and Date.UTC costs ~0.1 µs here.
+ */
+export function epochMs(s: string): number {
+  const dot = s.charCodeAt(19) === 46; // '.'
+  let ms = 0;
+  let end = 19;
+  if (dot) {
+    end = 20;
+    while (end < s.length && s.charCodeAt(end) >= 48 && s.charCodeAt(end) <= 57) end++;
+    const frac = s.slice(20, Math.min(end, 23));
+    ms = Number(frac) * (frac.length === 1 ? 100 : frac.length === 2 ? 10 : 1);
+  }
+  let offsetMin = 0;
+  if (s.charCodeAt(end) !== 90) {
+    // 'Z', else ±hh:mm
+    offsetMin = (s.charCodeAt(end) === 45 ? -1 : 1) * (+s.slice(end + 1, end + 3) * 60 + +s.slice(end + 4, end + 6));
+  }
+  return Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10), +s.slice(11, 13), +s.slice(14, 16), +s.slice(17, 19), ms) - offsetMin * 60_000;
+}
+
 /** Validates one parsed line against the contract; null when it is a valid event. */
 export function validateEvent(v: unknown): LineError | null {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return { field: null, message: 'must be a JSON object' };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { EXAMPLE_EXPECTED, EXAMPLE_NDJSON, bearer, postNdjson, startServer, type TestServer } from './helpers.ts';
+import { EXAMPLE_EXPECTED, EXAMPLE_NDJSON, bearer, postNdjson, seeded, startServer, type TestServer } from './helpers.ts';
 
 const example = fs.readFileSync(EXAMPLE_NDJSON, 'utf8');
 const expected = JSON.parse(fs.readFileSync(EXAMPLE_EXPECTED, 'utf8'));
@@ -17,6 +17,39 @@ const count = async (account: string) =>
 
 /** The worked example under another account id, so each test has its own data. */
 const exampleAs = (account: string) => example.replaceAll('"account_id": "demo"', `"account_id": "${account}"`);
+
+describe('occurred_at reaches the store as ms since 1970', () => {
+  test('2,000 random RFC 3339 times (fractions 0-9 digits, offsets -23:59..+23:59, edge years) are stored as the engine reads their text', async () => {
+    const rnd = seeded(7);
+    const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+    const two = (n: number) => String(n).padStart(2, '0');
+    const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    const times = ['2000-01-01T00:00:00Z', '1999-12-31T23:30:00-01:00', '2199-12-31T23:59:59.999999Z', '2200-01-01T00:30:00+01:00', '2024-02-29T12:00:00.5+05:45'];
+    while (times.length < 2000) {
+      const y = int(2001, 2198);
+      const mo = int(1, 12);
+      const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+      const d = int(1, mo === 2 && leap ? 29 : DAYS[mo - 1]);
+      const digits = int(0, 9);
+      const frac = digits ? '.' + Array.from({ length: digits }, () => int(0, 9)).join('') : '';
+      const off = rnd() < 0.3 ? 'Z' : `${rnd() < 0.5 ? '-' : '+'}${two(int(0, 23))}:${two(int(0, 59))}`;
+      times.push(`${y}-${two(mo)}-${two(d)}T${two(int(0, 23))}:${two(int(0, 59))}:${two(int(0, 59))}${frac}${off}`);
+    }
+    const body = times.map((t, i) => JSON.stringify({ id: `t${i}`, type: 'room.assigned', account_id: 'ts-ms', occurred_at: t, room_id: `r${i}`, agent_id: 'a' })).join('\n');
+    expect((await postNdjson(s.app, s.adminKey, body)).json()).toMatchObject({ accepted: 2000, rejected: 0 });
+    // The second reading: the engine's own best-effort parser on the same texts.
+    await s.db.command("CREATE TABLE ts_text (i UInt32, t DateTime64(3, 'UTC')) ENGINE = Memory");
+    await s.db.insertJsonRows('ts_text', Buffer.from(times.map((t, i) => JSON.stringify({ i, t })).join('\n')), { date_time_input_format: 'best_effort' });
+    const engine = await s.db.query<{ i: number; ms: string }>('SELECT i, toString(toUnixTimestamp64Milli(t)) AS ms FROM ts_text ORDER BY i');
+    const stored = await s.db.query<{ id: string; ms: string }>("SELECT id, toString(toUnixTimestamp64Milli(occurred_at)) AS ms FROM events WHERE account_id = 'ts-ms'");
+    const byId = new Map(stored.map((r) => [r.id, r.ms]));
+    expect(engine).toHaveLength(2000);
+    expect(times.filter((_, i) => byId.get(`t${i}`) !== engine[i].ms)).toEqual([]);
+    // And by hand: 1999-12-31T23:30:00-01:00 is 2000-01-01 00:30 UTC; a fraction of 6 digits is cut to ms.
+    expect(byId.get('t1')).toBe(String(Date.UTC(2000, 0, 1, 0, 30)));
+    expect(byId.get('t2')).toBe(String(Date.UTC(2199, 11, 31, 23, 59, 59, 999)));
+  });
+});
 
 describe('the worked example', () => {
   test('first post stores 42 and counts the 2 retries as duplicates; the second post stores nothing', async () => {
